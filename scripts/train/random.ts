@@ -1,0 +1,37 @@
+/** A small seeded PRNG (mulberry32): training must be reproducible for a given --seed. */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher-Yates shuffle of 0..n-1. */
+export function shuffledIndices(n: number, random: () => number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const tmp = order[i]!;
+    order[i] = order[j]!;
+    order[j] = tmp;
+  }
+  return order;
+}
+
+/**
+ * TensorFlow.js draws its unseeded randomness (weight initialisers, dropout masks) from
+ * Math.random; replacing it with a seeded generator for the run makes training deterministic.
+ * Returns a function that restores the original.
+ */
+export function seedGlobalRandom(seed: number): () => void {
+  const original = Math.random;
+  Math.random = createRandom(seed ^ 0x9e3779b9);
+  return () => {
+    Math.random = original;
+  };
+}
