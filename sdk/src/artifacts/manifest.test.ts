@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { MANIFEST_INVALID, ManifestError, parseManifest, type Manifest } from './manifest.ts';
+
+const digest = { sha256: 'a'.repeat(64), bytes: 1234 };
+
+function validManifest(): Manifest {
+  return {
+    manifestVersion: 1,
+    name: 'mnist-cnn',
+    version: '1.2.0',
+    createdAt: '2025-01-02T03:04:05.678Z',
+    labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    input: {
+      name: 'image',
+      shape: [null, 1, 28, 28],
+      dtype: 'float32',
+      layout: 'NCHW',
+      range: [0, 1],
+      polarity: 'white-on-black',
+      preprocessing: 'pixel / 255',
+    },
+    outputs: { probs: { name: 'probs', shape: [null, 10] }, features: { name: 'features', shape: [null, 64] } },
+    featureSize: 64,
+    head: {
+      layers: 1,
+      parameters: [
+        { name: 'head.0.weight', shape: [64, 10] },
+        { name: 'head.0.bias', shape: [10] },
+      ],
+      outputs: { probs: 'probs', logits: 'logits' },
+      trainStep: {
+        inputs: {
+          features: 'features',
+          labels: 'labels',
+          learningRate: 'learning_rate',
+          momentum: 'momentum',
+          l2Sp: 'l2_sp',
+          velocityPrefix: 'velocity.',
+          anchorPrefix: 'anchor.',
+        },
+        outputs: { loss: 'loss', parameterPrefix: 'new.', velocityPrefix: 'new.velocity.' },
+      },
+    },
+    testAccuracy: { value: 0.99, correct: 9900, total: 10000, dataset: 'mnist-test-10k', runtime: 'onnxruntime-node 1.30.0', file: 'model.onnx' },
+    training: { epochs: 12, seed: 1 },
+    flops: 123456,
+    files: { 'model.onnx': digest, 'head.onnx': digest, 'train-step.onnx': digest, 'head.safetensors': digest },
+  };
+}
+
+/** Applies `mutate` to a fresh valid manifest and returns the ManifestError it causes. */
+function errorAfter(mutate: (m: Record<string, any>) => void): ManifestError {
+  const manifest = validManifest() as unknown as Record<string, any>;
+  mutate(manifest);
+  try {
+    parseManifest(JSON.parse(JSON.stringify(manifest)));
+  } catch (error) {
+    expect(error).toBeInstanceOf(ManifestError);
+    expect((error as ManifestError).code).toBe(MANIFEST_INVALID);
+    return error as ManifestError;
+  }
+  throw new Error('expected parseManifest to throw');
+}
+
+describe('parseManifest', () => {
+  it('accepts a complete manifest and returns it unchanged', () => {
+    const manifest = validManifest();
+    expect(parseManifest(JSON.parse(JSON.stringify(manifest)))).toEqual(manifest);
+  });
+
+  it('ignores fields it does not know, so newer manifests stay readable', () => {
+    expect(() => parseManifest({ ...validManifest(), extra: { anything: true } })).not.toThrow();
+  });
+
+  it('names a missing top-level field', () => {
+    const error = errorAfter((m) => delete m.featureSize);
+    expect(error.field).toBe('featureSize');
+    expect(error.message).toBe('manifest.featureSize: is missing');
+  });
+
+  it.each([
+    ['version', (m: Record<string, any>) => (m.version = '1.2'), /semver/],
+    ['createdAt', (m: Record<string, any>) => (m.createdAt = 'yesterday'), /ISO 8601/],
+    ['labels[3]', (m: Record<string, any>) => (m.labels[3] = 3), /non-empty string/],
+    ['input.layout', (m: Record<string, any>) => (m.input.layout = 'NHWC'), /"NCHW"/],
+    ['input.shape[0]', (m: Record<string, any>) => (m.input.shape[0] = -1), /positive integer or null/],
+    ['input.range', (m: Record<string, any>) => (m.input.range = [0]), /two finite numbers/],
+    ['outputs.features.name', (m: Record<string, any>) => delete m.outputs.features.name, /missing/],
+    ['head.parameters[1].shape', (m: Record<string, any>) => (m.head.parameters[1].shape = '10'), /array/],
+    ['head.trainStep.inputs.l2Sp', (m: Record<string, any>) => delete m.head.trainStep.inputs.l2Sp, /missing/],
+    ['testAccuracy.value', (m: Record<string, any>) => (m.testAccuracy.value = 99), /within \[0, 1\]/],
+    ['testAccuracy.total', (m: Record<string, any>) => (m.testAccuracy.total = 1.5), /integer/],
+    ['training', (m: Record<string, any>) => (m.training = 'default'), /object/],
+    ['flops', (m: Record<string, any>) => (m.flops = '1e6'), /finite number/],
+    ['files["head.onnx"]', (m: Record<string, any>) => delete m.files['head.onnx'], /missing/],
+    ['files["model.onnx"].sha256', (m: Record<string, any>) => (m.files['model.onnx'] = { ...digest, sha256: 'ABC' }), /hex/],
+  ])('rejects a bad %s, naming the field', (field, mutate, problem) => {
+    const error = errorAfter(mutate);
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(problem);
+  });
+
+  it('rejects something that is not an object at all', () => {
+    expect(() => parseManifest(null)).toThrow(ManifestError);
+    expect(() => parseManifest([])).toThrow(/must be an object/);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Every failure the SDK reports carries a stable `code`. Codes survive the worker boundary
+ * (see worker/error-transfer.ts) and the HTTP boundary ({ error: { code, message } }).
+ */
+export const ErrorCodes = {
+  /** An argument has the wrong type (a TypeError). */
+  INPUT_TYPE: 'E_INPUT_TYPE',
+  /** An argument has the right type but a wrong size or value (a RangeError). */
+  INPUT_RANGE: 'E_INPUT_RANGE',
+  MANIFEST_INVALID: 'E_MANIFEST_INVALID',
+  SAFETENSORS_INVALID: 'E_SAFETENSORS_INVALID',
+  /** A downloaded file's sha256 or size differs from the manifest. */
+  INTEGRITY: 'E_INTEGRITY',
+  /** A manifest or file could not be fetched or read (HTTP status, network down, missing file). */
+  FETCH_FAILED: 'E_FETCH_FAILED',
+  /** The backend asked for by name is not available here. */
+  BACKEND_UNAVAILABLE: 'E_BACKEND_UNAVAILABLE',
+  /** ONNX Runtime refused the model or failed while running it. */
+  RUNTIME: 'E_RUNTIME',
+  /** The classifier was disposed; load a new one. */
+  DISPOSED: 'E_DISPOSED',
+  /** The worker hosting the model stopped unexpectedly. */
+  WORKER_CRASHED: 'E_WORKER_CRASHED',
+  /** The caller's AbortSignal fired. */
+  ABORTED: 'E_ABORTED',
+  CACHE: 'E_CACHE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class EdgetuneError extends Error {
+  override name = 'EdgetuneError';
+  constructor(
+    readonly code: ErrorCode | (string & {}),
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A TypeError naming the bad argument, with code E_INPUT_TYPE. */
+export class InputTypeError extends TypeError {
+  override name = 'TypeError';
+  readonly code = ErrorCodes.INPUT_TYPE;
+}
+
+/** A RangeError naming the bad argument, with code E_INPUT_RANGE. */
+export class InputRangeError extends RangeError {
+  override name = 'RangeError';
+  readonly code = ErrorCodes.INPUT_RANGE;
+}
+
+export function errorCodeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

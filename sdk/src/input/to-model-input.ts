@@ -1,0 +1,77 @@
+/**
+ * The SDK's input normalization: any accepted image form to the model's float32 input
+ * (28x28, values in [0,1], white digit on black). Pure: runs in a browser main thread,
+ * a Web Worker, Node and workerd (no DOM APIs; ImageData is duck-typed).
+ */
+import { InputRangeError, InputTypeError } from '../errors.ts';
+import { centerDigit } from './center-digit.ts';
+import { MODEL_PIXEL_COUNT, type ClassifierInput } from './classifier-input.ts';
+import { hasVaryingAlpha, toGrayscale } from './grayscale.ts';
+import { extractInk, type InkBox } from './ink-map.ts';
+import { readInput, type CheckedImage } from './read-input.ts';
+
+export type { ClassifierInput, ImageLike, ImagePixels } from './classifier-input.ts';
+export { MODEL_IMAGE_SIZE, MODEL_PIXEL_COUNT } from './classifier-input.ts';
+
+function writeImage(image: CheckedImage, argumentName: string, output: Float32Array): void {
+  const gray = toGrayscale(image, 1);
+  let box: InkBox | null = extractInk(gray, image.width, image.height);
+  // Light strokes on a transparent canvas vanish over white; over black they are the ink.
+  if (box === null && hasVaryingAlpha(image)) {
+    box = extractInk(toGrayscale(image, 0, gray), image.width, image.height);
+  }
+  if (box === null) throw new InputRangeError(`${argumentName} contains no ink (the image is blank)`);
+  centerDigit(gray, image.width, box, output);
+}
+
+/** Normalizes one input into `output` (784 zeroed floats). */
+function writeModelInput(input: unknown, argumentName: string, output: Float32Array): void {
+  const read = readInput(input, argumentName);
+  switch (read.kind) {
+    case 'normalized':
+      // Validated to [0,1] up to float rounding; clamp that rounding away.
+      for (let i = 0; i < MODEL_PIXEL_COUNT; i++) {
+        const value = read.pixels[i]!;
+        output[i] = value < 0 ? 0 : value > 1 ? 1 : value;
+      }
+      return;
+    case 'bytes':
+      for (let i = 0; i < MODEL_PIXEL_COUNT; i++) output[i] = read.pixels[i]! / 255;
+      return;
+    case 'image':
+      writeImage(read.image, argumentName, output);
+      return;
+  }
+}
+
+/**
+ * One image as the model's input: a new Float32Array of 28*28 values in [0,1], white digit
+ * on black. Never aliases the caller's array, so the result may be transferred to a worker.
+ * @throws InputTypeError (E_INPUT_TYPE) for an unsupported type, InputRangeError (E_INPUT_RANGE)
+ *   for a wrong size, an out-of-range value or a blank image; messages name `argumentName`.
+ */
+export function toModelInput(input: ClassifierInput, argumentName = 'input'): Float32Array {
+  const output = new Float32Array(MODEL_PIXEL_COUNT);
+  writeModelInput(input, argumentName, output);
+  return output;
+}
+
+/**
+ * A batch of images as one contiguous Float32Array of N*28*28 values (the [N,1,28,28] tensor).
+ * Errors name the element, e.g. `inputs[3]`.
+ */
+export function toModelBatch(inputs: readonly ClassifierInput[], argumentName = 'inputs'): Float32Array {
+  if (!Array.isArray(inputs)) {
+    const got = inputs === null ? 'null' : ArrayBuffer.isView(inputs) ? 'a typed array' : typeof inputs;
+    throw new InputTypeError(
+      `${argumentName} must be an array of images; got ${got} (for a single image use toModelInput)`,
+    );
+  }
+  if (inputs.length === 0) throw new InputRangeError(`${argumentName} must hold at least one image; got an empty array`);
+  const batch = new Float32Array(inputs.length * MODEL_PIXEL_COUNT);
+  for (let i = 0; i < inputs.length; i++) {
+    const slot = batch.subarray(i * MODEL_PIXEL_COUNT, (i + 1) * MODEL_PIXEL_COUNT);
+    writeModelInput(inputs[i], `${argumentName}[${i}]`, slot);
+  }
+  return batch;
+}
