@@ -40,10 +40,10 @@ export interface TrainHooks {
 
 export class TrainingDivergedError extends Error {
   readonly code = 'E_TRAINING_DIVERGED';
-  constructor(epoch: number, batch: number, loss: number) {
+  constructor(epoch: number, batch: number, loss: number, what: 'loss' | 'weights' = 'loss') {
     super(
-      `loss became ${loss} at epoch ${epoch}, batch ${batch}; lower --learning-rate or check the data, ` +
-        'nothing was written',
+      `${what === 'loss' ? `loss became ${loss}` : 'weights became NaN or infinite'} at epoch ${epoch}, batch ${batch}; ` +
+        'lower --learning-rate or check the data; nothing was written',
     );
     this.name = 'TrainingDivergedError';
   }
@@ -61,6 +61,10 @@ export function defaultConfig(architecture: ArchitectureName): TrainConfig {
     seed: 1,
     validationSize: 5000,
   };
+}
+
+function weightsAreFinite(model: tf.LayersModel): boolean {
+  return tf.tidy(() => model.trainableWeights.every((w) => tf.all(tf.isFinite(w.read())).dataSync()[0] === 1));
 }
 
 function cosineLearningRate(config: TrainConfig, step: number, totalSteps: number): number {
@@ -145,6 +149,8 @@ export async function trainModel(config: TrainConfig, train: MnistSplit, hooks: 
         correct += hits;
         hooks.onBatch?.(epoch, b + 1, batches, lossSum / (b + 1));
       }
+      // A clipped cross-entropy can stay finite while the weights overflow, so check them too.
+      if (!weightsAreFinite(model)) throw new TrainingDivergedError(epoch, batches, Number.NaN, 'weights');
       const validation = evaluateTfjs(model, validationImages, validationLabels);
       const metrics: EpochMetrics = {
         epoch,
