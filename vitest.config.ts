@@ -1,10 +1,54 @@
-import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './test/support/headless-chromium.ts';
+import { mnistTestSamples } from './test/support/mnist-samples-command.ts';
+import { serveModelsPlugin } from './test/support/serve-models-plugin.ts';
+
+const BROWSER_TESTS = ['test/browser/**/*.browser.test.ts', 'sdk/**/*.browser.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['sdk/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['sdk/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.browser.test.ts', 'test/browser/**'],
+          pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        plugins: [serveModelsPlugin({ modelsDir: process.env.EDGETUNE_MODELS_DIR ?? 'models' })],
+        server: {
+          // Cross-origin isolation: SharedArrayBuffer, hence ONNX Runtime's threaded wasm.
+          headers: {
+            'Cross-Origin-Opener-Policy': 'same-origin',
+            'Cross-Origin-Embedder-Policy': 'require-corp',
+          },
+        },
+        // Pre-bundling would move ORT away from the .wasm files it locates via import.meta.url.
+        optimizeDeps: { exclude: ['onnxruntime-web'] },
+        worker: { format: 'es' },
+        test: {
+          name: 'browser',
+          include: BROWSER_TESTS,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: { executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] },
+            }),
+            instances: [{ browser: 'chromium' }],
+            commands: { mnistTestSamples },
+            // Failure screenshots would land next to the tests, inside the repository.
+            screenshotFailures: false,
+          },
+        },
+      },
+    ],
   },
 });

@@ -86,8 +86,8 @@ describe.each(CHECKPOINTS)('committed checkpoint models/$name', ({ name, minAccu
     const { features } = await model.run({ image: new ort.Tensor('float32', images.subarray(0, n * 784), [n, 1, 28, 28]) });
     // Deliberately wrong labels: a loss the head can still lower.
     const labels = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(i % 10)), [n]);
-    const state = new Map(manifest.head.parameters.map(({ name: p, shape }) => [p, new ort.Tensor('float32', parameters.get(p)!.data, shape as number[])]));
-    const velocity = new Map(manifest.head.parameters.map(({ name: p, shape }) => [p, new ort.Tensor('float32', new Float32Array(parameters.get(p)!.data.length), shape as number[])]));
+    const state = new Map<string, ort.Tensor>(manifest.head.parameters.map(({ name: p, shape }) => [p, new ort.Tensor('float32', parameters.get(p)!.data, shape as number[])]));
+    const velocity = new Map<string, ort.Tensor>(manifest.head.parameters.map(({ name: p, shape }) => [p, new ort.Tensor('float32', new Float32Array(parameters.get(p)!.data.length), shape as number[])]));
     const losses: number[] = [];
     for (let s = 0; s < 10; s++) {
       const feeds: Record<string, ort.Tensor> = {

@@ -1,0 +1,187 @@
+import { proxy, transfer } from 'comlink';
+import type { Manifest } from '../artifacts/manifest.ts';
+import type { EngineApi, EngineInfo, LoadProgress, LoadRequest } from '../engine/engine-protocol.ts';
+import type { Backend } from '../engine/ort-types.ts';
+import { EdgetuneError, ErrorCodes, InputRangeError } from '../errors.ts';
+import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
+import { toPredictions, type Prediction } from './prediction.ts';
+import type { ConnectWorker, WorkerConnection } from './worker-connection.ts';
+
+export interface ClassifyOptions {
+  /** How many ranked labels `top` holds (default 3). */
+  readonly topK?: number;
+}
+
+/** The largest batch sent to the worker in one message; bigger batches are split. */
+const MAX_BATCH = 1024;
+
+/**
+ * A loaded model running in a worker. Inputs are normalised on the caller's thread (cheap, and
+ * bad input fails before anything is sent); inference runs in the worker.
+ */
+export class Classifier {
+  #connection: WorkerConnection | undefined;
+  #info: EngineInfo;
+  #disposed = false;
+  #restarting: Promise<WorkerConnection> | undefined;
+
+  /** @internal use loadClassifier() */
+  constructor(
+    private readonly connect: ConnectWorker,
+    private readonly request: LoadRequest,
+    connection: WorkerConnection,
+    info: EngineInfo,
+  ) {
+    this.#connection = connection;
+    this.#info = info;
+  }
+
+  /** @internal */
+  static async start(
+    connect: ConnectWorker,
+    request: LoadRequest,
+    options: { onProgress?: (event: LoadProgress) => void; signal?: AbortSignal },
+  ): Promise<Classifier> {
+    const connection = connect();
+    try {
+      const info = await runGuarded(connection, options.signal, (api) =>
+        api.load(request, options.onProgress ? proxy(options.onProgress) : undefined),
+      );
+      return new Classifier(connect, request, connection, info);
+    } catch (error) {
+      await connection.terminate();
+      throw error;
+    }
+  }
+
+  get manifest(): Manifest {
+    return this.#info.manifest;
+  }
+  get name(): string {
+    return this.#info.manifest.name;
+  }
+  get version(): string {
+    return this.#info.manifest.version;
+  }
+  get labels(): readonly string[] {
+    return this.#info.manifest.labels;
+  }
+  /** The backend actually running the model. */
+  get backend(): Backend {
+    return this.#info.backend;
+  }
+  /** The ONNX Runtime build and thread count in use. */
+  get runtime(): string {
+    return this.#info.runtime;
+  }
+  /** Where the model files came from on the last load: 'network', 'cache' or 'mixed'. */
+  get loadedFrom(): EngineInfo['source'] {
+    return this.#info.source;
+  }
+  /** True when the network was unreachable and a cached version was loaded. */
+  get offline(): boolean {
+    return this.#info.offline;
+  }
+
+  async classify(input: ClassifierInput, options: ClassifyOptions = {}): Promise<Prediction> {
+    const pixels = toModelInput(input, 'input');
+    const [prediction] = await this.#classifyPixels(pixels, 1, options);
+    return prediction!;
+  }
+
+  async classifyBatch(inputs: readonly ClassifierInput[], options: ClassifyOptions = {}): Promise<Prediction[]> {
+    const pixels = toModelBatch(inputs, 'inputs');
+    return this.#classifyPixels(pixels, inputs.length, options);
+  }
+
+  async #classifyPixels(pixels: Float32Array, count: number, options: ClassifyOptions): Promise<Prediction[]> {
+    const topK = options.topK ?? 3;
+    if (!Number.isInteger(topK) || topK < 1 || topK > this.labels.length) {
+      throw new InputRangeError(`options.topK must be an integer from 1 to ${this.labels.length}, got ${topK}`);
+    }
+    const predictions: Prediction[] = [];
+    for (let start = 0; start < count; start += MAX_BATCH) {
+      const n = Math.min(MAX_BATCH, count - start);
+      // Each chunk is a fresh copy whose buffer is transferred, not cloned.
+      const chunk = pixels.slice(start * 784, (start + n) * 784);
+      const probs = await this.#call((api) => api.classify(transfer(chunk, [chunk.buffer]), n));
+      predictions.push(...toPredictions(probs, this.labels, n, topK));
+    }
+    return predictions;
+  }
+
+  /** Releases the model and stops the worker; later calls fail with E_DISPOSED. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (!connection) return;
+    try {
+      await Promise.race([connection.api.dispose(), connection.crashed, delay(2000)]);
+    } finally {
+      await connection.terminate();
+    }
+  }
+
+  async #call<T>(task: (api: EngineApi) => Promise<T>): Promise<T> {
+    if (this.#disposed) throw new EdgetuneError(ErrorCodes.DISPOSED, 'this classifier was disposed; call loadClassifier() again');
+    const connection = this.#connection ?? (await this.#restart());
+    try {
+      return await runGuarded(connection, undefined, task as (api: unknown) => Promise<T>);
+    } catch (error) {
+      if ((error as { code?: string }).code === ErrorCodes.WORKER_CRASHED && this.#connection === connection) {
+        this.#connection = undefined;
+        void connection.terminate();
+      }
+      throw error;
+    }
+  }
+
+  /** A crashed worker is replaced on the next call, reloading the model (from the cache when enabled). */
+  #restart(): Promise<WorkerConnection> {
+    this.#restarting ??= (async () => {
+      const connection = this.connect();
+      try {
+        this.#info = await runGuarded(connection, undefined, (api) => api.load(this.request));
+        this.#connection = connection;
+        return connection;
+      } catch (error) {
+        await connection.terminate();
+        throw error;
+      } finally {
+        this.#restarting = undefined;
+      }
+    })();
+    return this.#restarting;
+  }
+}
+
+/** Runs a worker call that fails if the worker dies or the signal aborts, instead of hanging. */
+async function runGuarded<T>(connection: WorkerConnection, signal: AbortSignal | undefined, task: (api: EngineApi) => Promise<T>): Promise<T> {
+  if (signal?.aborted) throw abortError(signal);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortError(signal!));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  connection.setBusy(true);
+  try {
+    return await Promise.race([
+      task(connection.api as unknown as EngineApi),
+      connection.crashed.then((error) => Promise.reject(error)),
+      aborted,
+    ]);
+  } finally {
+    connection.setBusy(false);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function abortError(signal: AbortSignal): EdgetuneError {
+  return new EdgetuneError(ErrorCodes.ABORTED, 'loading was aborted by the caller’s AbortSignal', { cause: signal.reason });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,33 @@
+import { wrap } from 'comlink';
+import type { EngineApi } from '../engine/engine-protocol.ts';
+import { EdgetuneError, ErrorCodes } from '../errors.ts';
+import { installErrorTransfer } from '../worker/error-transfer.ts';
+import type { ConnectWorker } from './worker-connection.ts';
+
+/**
+ * Starts the engine in a module Web Worker. The `new Worker(new URL(..., import.meta.url))` form
+ * is what Vite, webpack and esbuild-based bundlers recognise to bundle the worker file.
+ */
+export const connectBrowserWorker: ConnectWorker = () => {
+  installErrorTransfer();
+  const worker = new Worker(new URL('./browser-worker.js', import.meta.url), { type: 'module', name: 'edgetune' });
+  let terminated = false;
+  const crashed = new Promise<Error>((resolve) => {
+    worker.addEventListener('error', (event) => {
+      if (terminated) return;
+      event.preventDefault();
+      resolve(
+        new EdgetuneError(ErrorCodes.WORKER_CRASHED, `the model worker crashed: ${event.message || 'it failed to start'}; the next call restarts it`),
+      );
+    });
+  });
+  return {
+    api: wrap<EngineApi>(worker),
+    crashed,
+    setBusy: () => undefined,
+    terminate: async () => {
+      terminated = true;
+      worker.terminate();
+    },
+  };
+};

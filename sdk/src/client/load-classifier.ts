@@ -1,0 +1,63 @@
+import type { LoadProgress, LoadRequest, SourceRequest } from '../engine/engine-protocol.ts';
+import { assertBackendRequest } from '../engine/backend-error.ts';
+import type { BackendRequest } from '../engine/ort-types.ts';
+import { InputRangeError, InputTypeError } from '../errors.ts';
+import { Classifier } from './classifier.ts';
+import type { ConnectWorker } from './worker-connection.ts';
+
+export interface LoadClassifierOptions {
+  /** 'auto' (default) picks WebGPU when an adapter exists, else WASM; 'cpu' in Node. */
+  readonly backend?: BackendRequest;
+  /** ONNX Runtime threads (WASM needs a crossOriginIsolated page for more than 1). */
+  readonly threads?: number;
+  /** Cache verified files by content hash (default true). */
+  readonly cache?: boolean;
+  /** Where the files of a manifest object live (a URL, or in Node a directory). */
+  readonly baseUrl?: string;
+  readonly onProgress?: (event: LoadProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** A manifest URL, a local directory (Node), or a manifest object with `options.baseUrl`. */
+export type ModelSource = string | URL | Record<string, unknown>;
+
+export type ResolveSource = (source: ModelSource, options: LoadClassifierOptions) => SourceRequest;
+
+export function createLoadClassifier(connect: ConnectWorker, resolveSource: ResolveSource) {
+  return async function loadClassifier(source: ModelSource, options: LoadClassifierOptions = {}): Promise<Classifier> {
+    if (options === null || typeof options !== 'object') throw new InputTypeError('options must be an object');
+    const backend = options.backend ?? 'auto';
+    assertBackendRequest(backend);
+    if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 64)) {
+      throw new InputRangeError(`options.threads must be an integer from 1 to 64, got ${options.threads}`);
+    }
+    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+      throw new InputTypeError('options.onProgress must be a function');
+    }
+    const request: LoadRequest = {
+      source: resolveSource(source, options),
+      backend,
+      ...(options.threads ? { threads: options.threads } : {}),
+      cache: options.cache ?? true,
+    };
+    return Classifier.start(connect, request, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  };
+}
+
+/** The parts of source resolution shared by both builds. */
+export function resolveManifestObject(source: Record<string, unknown>, options: LoadClassifierOptions): SourceRequest {
+  if (!options.baseUrl) {
+    throw new InputRangeError('source is a manifest object, so options.baseUrl must say where its files live');
+  }
+  return { kind: 'manifest', manifest: source, baseUrl: options.baseUrl };
+}
+
+export function assertSource(source: unknown): asserts source is ModelSource {
+  const ok = typeof source === 'string' ? source.length > 0 : source instanceof URL || (typeof source === 'object' && source !== null && !Array.isArray(source));
+  if (!ok) {
+    throw new InputTypeError(`source must be a manifest URL, a local directory (Node) or a manifest object; got ${source === '' ? 'an empty string' : typeof source}`);
+  }
+}

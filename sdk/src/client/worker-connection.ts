@@ -1,0 +1,14 @@
+import type { Remote } from 'comlink';
+import type { EngineApi } from '../engine/engine-protocol.ts';
+
+/** A running worker that hosts one engine. */
+export interface WorkerConnection {
+  readonly api: Remote<EngineApi>;
+  /** Settles with an E_WORKER_CRASHED error if the worker dies; never settles on a clean terminate(). */
+  readonly crashed: Promise<Error>;
+  /** Keeps the host process alive while calls are pending (Node); a no-op in browsers. */
+  setBusy(busy: boolean): void;
+  terminate(): Promise<void>;
+}
+
+export type ConnectWorker = () => WorkerConnection;

@@ -1,0 +1,17 @@
+import type { ArtifactStore } from '../loading/artifact-store.ts';
+import { openCacheApiStore } from '../loading/cache-api-store.browser.ts';
+import { loadCheckpoint } from '../loading/load-checkpoint.ts';
+import type { EnginePlatform } from './classifier-engine.ts';
+import { checkpointSourceOf } from './checkpoint-source-of.ts';
+
+/** Browser worker: files come over fetch and are cached in the Cache API by content hash. */
+export function createBrowserLoader(): EnginePlatform['loadFiles'] {
+  let store: Promise<ArtifactStore | null> | undefined;
+  return async (request, onProgress) => {
+    const cache = request.cache ? await (store ??= openCacheApiStore()) : null;
+    return loadCheckpoint(checkpointSourceOf(request.source), {
+      store: cache,
+      ...(onProgress ? { onProgress } : {}),
+    });
+  };
+}

@@ -1,0 +1,16 @@
+import { DirectoryStore } from '../loading/directory-store.node.ts';
+import { loadCheckpoint } from '../loading/load-checkpoint.ts';
+import { localDirectorySource } from '../loading/local-directory-source.node.ts';
+import type { EnginePlatform } from './classifier-engine.ts';
+import { checkpointSourceOf } from './checkpoint-source-of.ts';
+
+/** Node worker: local directories are read from disk; remote files are cached in a directory by content hash. */
+export function createNodeLoader(): EnginePlatform['loadFiles'] {
+  let store: DirectoryStore | undefined;
+  return async (request, onProgress) =>
+    loadCheckpoint(checkpointSourceOf(request.source), {
+      store: request.cache ? (store ??= new DirectoryStore()) : null,
+      readLocal: localDirectorySource,
+      ...(onProgress ? { onProgress } : {}),
+    });
+}

@@ -1,0 +1,22 @@
+import { backendUnavailable } from './backend-error.ts';
+import type { OrtModule, RuntimeSelector } from './ort-types.ts';
+
+/** The one module that picks the ONNX Runtime build in Node: onnxruntime-node's CPU provider. */
+export const selectNodeRuntime: RuntimeSelector = async (request, threads) => {
+  if (request === 'webgpu' || request === 'wasm') {
+    throw backendUnavailable(request, ['cpu'], 'in Node (onnxruntime-node runs on the CPU)');
+  }
+  const ort = (await import('onnxruntime-node')) as unknown as OrtModule;
+  return {
+    ort,
+    backend: 'cpu',
+    threads: threads ?? 0,
+    sessionOptions: {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      // 0 lets ONNX Runtime use every core.
+      ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+    },
+    description: `onnxruntime-node ${ort.env.versions.node ?? ''} (cpu, ${threads ? `${threads} thread${threads === 1 ? '' : 's'}` : 'all cores'})`,
+  };
+};

@@ -1,0 +1,16 @@
+import { connectBrowserWorker } from './client/connect-browser-worker.ts';
+import { assertSource, createLoadClassifier, resolveManifestObject, type ModelSource } from './client/load-classifier.ts';
+import type { SourceRequest } from './engine/engine-protocol.ts';
+
+export * from './public-api.ts';
+
+function resolveBrowserSource(source: ModelSource, options: { baseUrl?: string }): SourceRequest {
+  assertSource(source);
+  if (typeof source === 'string' || source instanceof URL) {
+    return { kind: 'url', url: new URL(source, globalThis.location?.href).href };
+  }
+  return resolveManifestObject(source, { ...options, baseUrl: options.baseUrl && new URL(options.baseUrl, globalThis.location?.href).href });
+}
+
+/** Loads a checkpoint into a module Web Worker running ONNX Runtime Web (WebGPU or WASM). */
+export const loadClassifier = createLoadClassifier(connectBrowserWorker, resolveBrowserSource);

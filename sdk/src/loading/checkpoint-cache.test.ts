@@ -1,0 +1,178 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EdgetuneError } from '../errors.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+import { DirectoryStore } from './directory-store.node.ts';
+import { loadCheckpoint } from './load-checkpoint.ts';
+import type { LoadProgress } from './load-progress.ts';
+import { MemoryStore } from './memory-store.ts';
+import { makeCheckpoint, sameBytes, type TestCheckpoint } from './test-checkpoint.ts';
+import { startCheckpointServer, writeCheckpoint, type CheckpointServer } from './test-checkpoint-server.ts';
+
+let root: string;
+let server: CheckpointServer;
+let v1: TestCheckpoint;
+let manifestUrl: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'edgetune-cache-'));
+  v1 = await makeCheckpoint('1.0.0');
+  await writeCheckpoint(join(root, 'serve', 'mnist'), v1);
+  server = await startCheckpointServer(join(root, 'serve'));
+  manifestUrl = `${server.url}mnist/manifest.json`;
+});
+
+afterEach(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+function hashes(checkpoint: TestCheckpoint): string[] {
+  return Object.values(checkpoint.manifest.files).map((file) => file.sha256).sort();
+}
+
+function expectFiles(loaded: { files: Record<string, Uint8Array> }, checkpoint: TestCheckpoint): void {
+  for (const [name, bytes] of Object.entries(checkpoint.files)) expect(sameBytes(loaded.files[name], bytes), name).toBe(true);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<EdgetuneError> {
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (reason: unknown) => reason as EdgetuneError,
+  );
+}
+
+const stores: Array<[string, () => ArtifactStore]> = [
+  ['memory store', () => new MemoryStore()],
+  ['directory store', () => new DirectoryStore({ directory: join(root, 'cache') })],
+];
+
+describe.each(stores)('loadCheckpoint with a %s', (_, createStore) => {
+  it('serves a second load from the cache, fetching only the manifest', async () => {
+    const store = createStore();
+    await loadCheckpoint(manifestUrl, { store });
+    expect((await store.listFiles()).sort()).toEqual(hashes(v1));
+    expect(await store.listManifests()).toEqual([manifestUrl]);
+
+    server.requests.length = 0;
+    const events: LoadProgress[] = [];
+    const loaded = await loadCheckpoint(manifestUrl, { store, onProgress: (event) => events.push(event) });
+    expect(server.requests).toEqual(['/mnist/manifest.json']);
+    expect(loaded).toMatchObject({ source: 'cache', offline: false });
+    expectFiles(loaded, v1);
+    expect(events.filter((event) => event.phase === 'download').every((event) => event.fromCache)).toBe(true);
+    expect(events.at(-1)).toMatchObject({ phase: 'ready', fromCache: true, loaded: events.at(-1)!.total });
+  });
+
+  it('replaces the cached files of an older version, downloading only the changed ones', async () => {
+    const store = createStore();
+    await loadCheckpoint(manifestUrl, { store });
+    const v2 = await makeCheckpoint('2.0.0', { 'train-step.onnx': v1.files['train-step.onnx'], 'head.safetensors': v1.files['head.safetensors'] });
+    await writeCheckpoint(join(root, 'serve', 'mnist'), v2);
+
+    server.requests.length = 0;
+    const loaded = await loadCheckpoint(manifestUrl, { store });
+    expect(server.requests.sort()).toEqual(['/mnist/head.onnx', '/mnist/manifest.json', '/mnist/model.onnx']);
+    expect(loaded.source).toBe('mixed');
+    expectFiles(loaded, v2);
+    expect((await store.listFiles()).sort()).toEqual(hashes(v2));
+    expect((await store.getManifest(manifestUrl))?.version).toBe('2.0.0');
+  });
+
+  it('keeps old files that the manifest of another URL still references', async () => {
+    const store = createStore();
+    await writeCheckpoint(join(root, 'serve', 'mirror'), v1);
+    await loadCheckpoint(manifestUrl, { store });
+    await loadCheckpoint(`${server.url}mirror/manifest.json`, { store });
+    const v2 = await makeCheckpoint('2.0.0');
+    await writeCheckpoint(join(root, 'serve', 'mnist'), v2);
+
+    await loadCheckpoint(manifestUrl, { store });
+    expect((await store.listFiles()).sort()).toEqual([...hashes(v1), ...hashes(v2)].sort());
+  });
+
+  it('loads the cached copy with offline: true when the server is unreachable', async () => {
+    const store = createStore();
+    await loadCheckpoint(manifestUrl, { store });
+    await server.close();
+
+    const loaded = await loadCheckpoint(manifestUrl, { store });
+    expect(loaded).toMatchObject({ source: 'cache', offline: true, manifestUrl });
+    expect(loaded.manifest).toEqual(v1.manifest);
+    expectFiles(loaded, v1);
+  });
+
+  it('says the network is unreachable and nothing is cached when offline with an empty cache', async () => {
+    await server.close();
+    const error = await rejection(loadCheckpoint(manifestUrl, { store: createStore() }));
+    expect(error.code).toBe('E_FETCH_FAILED');
+    expect(error.message).toMatch(/network is unreachable .* no cached copy of this model exists/);
+  });
+
+  it('refuses an offline load when a cached file is missing', async () => {
+    const store = createStore();
+    await loadCheckpoint(manifestUrl, { store });
+    await store.deleteFile(v1.manifest.files['head.onnx'].sha256);
+    await server.close();
+    const error = await rejection(loadCheckpoint(manifestUrl, { store }));
+    expect(error.code).toBe('E_FETCH_FAILED');
+    expect(error.message).toContain('"head.onnx" is missing');
+  });
+
+  it('does not fall back to the cache on an HTTP error: the server answered', async () => {
+    const store = createStore();
+    await loadCheckpoint(manifestUrl, { store });
+    server.faults.set('/mnist/manifest.json', 'error');
+    const error = await rejection(loadCheckpoint(manifestUrl, { store }));
+    expect(error.code).toBe('E_FETCH_FAILED');
+    expect(error.message).toContain('HTTP 500');
+  });
+
+  it('deletes a corrupted cache entry and downloads the file again', async () => {
+    const store = createStore();
+    await loadCheckpoint(manifestUrl, { store });
+    const { sha256 } = v1.manifest.files['model.onnx'];
+    const damaged = v1.files['model.onnx']!.slice();
+    damaged[1000] = damaged[1000]! ^ 1;
+    await store.putFile(sha256, damaged);
+
+    server.requests.length = 0;
+    const warnings: EdgetuneError[] = [];
+    const loaded = await loadCheckpoint(manifestUrl, { store, onWarning: (warning) => warnings.push(warning) });
+    expect(server.requests.sort()).toEqual(['/mnist/manifest.json', '/mnist/model.onnx']);
+    expect(loaded.source).toBe('mixed');
+    expectFiles(loaded, v1);
+    expect(warnings.map((warning) => warning.code)).toEqual(['E_CACHE']);
+    expect(warnings[0]!.message).toContain('"model.onnx" is damaged');
+    expect(sameBytes(await store.getFile(sha256), v1.files['model.onnx'])).toBe(true);
+  });
+});
+
+describe('loadCheckpoint with a failing store', () => {
+  it('loads without the cache and warns when the store rejects a write (quota exceeded)', async () => {
+    class FullStore extends MemoryStore {
+      override async putFile(): Promise<void> {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+    }
+    const store = new FullStore();
+    const warnings: EdgetuneError[] = [];
+    const loaded = await loadCheckpoint(manifestUrl, { store, onWarning: (warning) => warnings.push(warning) });
+    expectFiles(loaded, v1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ code: 'E_CACHE' });
+    expect(warnings[0]!.message).toContain('quota');
+    // The store gave up before recording a manifest whose files it does not hold.
+    expect(await store.listManifests()).toEqual([]);
+  });
+
+  it('caches nothing with store: null', async () => {
+    await loadCheckpoint(manifestUrl, { store: null });
+    server.requests.length = 0;
+    const loaded = await loadCheckpoint(manifestUrl, { store: null });
+    expect(loaded.source).toBe('network');
+    expect(server.requests).toHaveLength(5);
+  });
+});

@@ -1,0 +1,128 @@
+import type { CheckpointFileName, Manifest } from '../artifacts/manifest.ts';
+import { EdgetuneError, ErrorCodes } from '../errors.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+import { commitToStore } from './cache-update.ts';
+import { resolveSource, type CheckpointSource, type ResolvedSource } from './checkpoint-source.ts';
+import { FailSafeStore } from './fail-safe-store.ts';
+import { gatherFiles, type GatherContext } from './gather-files.ts';
+import { describeCause, NetworkUnreachableError, throwIfAborted } from './load-errors.ts';
+import { ProgressReporter, type ProgressListener } from './load-progress.ts';
+import type { LocalReader } from './local-reader.ts';
+import { decodeManifest, fetchManifestBytes, validateManifest } from './read-manifest.ts';
+
+export interface LoadCheckpointOptions {
+  /** Resolves a relative manifest URL. */
+  readonly baseUrl?: string;
+  /** Where verified files are cached by sha256; null or absent: no caching. Unused for local files. */
+  readonly store?: ArtifactStore | null;
+  /** Aborting rejects with E_ABORTED and caches nothing. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressListener;
+  /** Non-fatal problems (E_CACHE: the cache failed or held a damaged file). Default: console.warn. */
+  readonly onWarning?: (warning: EdgetuneError) => void;
+  readonly fetch?: typeof fetch;
+  /** Where a file of the manifest lives. Default: next to the manifest, `new URL(fileName, manifestUrl)`. */
+  readonly fileUrl?: (manifest: Manifest, fileName: string, manifestUrl: string) => string;
+  /** Reads paths and file:// URLs; the Node build passes `localDirectorySource`. */
+  readonly readLocal?: LocalReader;
+}
+
+export type CheckpointFiles = Record<CheckpointFileName, Uint8Array<ArrayBuffer>> & Record<string, Uint8Array<ArrayBuffer>>;
+
+export interface LoadedCheckpoint {
+  readonly manifest: Manifest;
+  /** Every file the manifest lists, each verified against its sha256 and size. */
+  readonly files: CheckpointFiles;
+  /** 'network': all read from the source (for a local directory: the disk); 'cache': all from the store. */
+  readonly source: 'network' | 'cache' | 'mixed';
+  /** The manifest could not be fetched, so the cached version was loaded. */
+  readonly offline: boolean;
+  /** The manifest's absolute URL (for an in-memory manifest: its base URL); the cache key. */
+  readonly manifestUrl: string;
+}
+
+/**
+ * Fetches a checkpoint's manifest and files, verifies each file's sha256 and size, and keeps
+ * them in `options.store` so the next load only re-fetches the manifest (to see new versions).
+ * Nothing is stored unless every file verified. When the network is unreachable, a complete
+ * cached copy is loaded instead, flagged `offline: true`.
+ */
+export async function loadCheckpoint(source: CheckpointSource, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
+  throwIfAborted(options.signal, 'Loading the model');
+  const resolved = await resolveSource(source, options.baseUrl, options.readLocal);
+  const warn = options.onWarning ?? warnOnConsole;
+  const store = options.store && resolved.location === 'remote' ? new FailSafeStore(options.store, warn) : null;
+  const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+
+  let manifest: Manifest;
+  let offline = false;
+  try {
+    manifest = await readManifest(resolved, fetchImpl, options);
+  } catch (error) {
+    if (!(error instanceof NetworkUnreachableError)) throw error;
+    manifest = await cachedManifestFor(store, resolved.manifestUrl, error);
+    offline = true;
+  }
+
+  const total = Object.values(manifest.files).reduce((sum, digest) => sum + digest.bytes, 0);
+  const progress = new ProgressReporter(total, options.onProgress);
+  progress.manifestReady(offline);
+  const context: GatherContext = {
+    manifestUrl: resolved.manifestUrl,
+    location: resolved.location,
+    store,
+    fetch: fetchImpl,
+    readLocal: options.readLocal,
+    fileUrl: options.fileUrl ?? siblingUrl,
+    signal: options.signal,
+    progress,
+    warn,
+    offline,
+  };
+  const gathered = await gatherFiles(context, manifest);
+  throwIfAborted(options.signal, 'Loading the model');
+
+  if (store && !offline) {
+    const downloaded = new Map(gathered.filter((file) => !file.fromCache).map((file) => [file.digest.sha256, file.bytes]));
+    await commitToStore(store, resolved.manifestUrl, manifest, downloaded);
+  }
+  const fromCache = gathered.filter((file) => file.fromCache).length;
+  progress.ready(fromCache === gathered.length);
+  return {
+    manifest,
+    files: Object.fromEntries(gathered.map((file) => [file.fileName, file.bytes])) as CheckpointFiles,
+    source: fromCache === 0 ? 'network' : fromCache === gathered.length ? 'cache' : 'mixed',
+    offline,
+    manifestUrl: resolved.manifestUrl,
+  };
+}
+
+async function readManifest(resolved: ResolvedSource, fetchImpl: typeof fetch, options: LoadCheckpointOptions): Promise<Manifest> {
+  const { manifestUrl } = resolved;
+  if ('inlineManifest' in resolved) return validateManifest(resolved.inlineManifest, `the manifest passed in (files at ${manifestUrl})`);
+  if (resolved.location === 'local') {
+    if (!options.readLocal) throw new Error('unreachable: local sources are resolved only with a LocalReader');
+    return decodeManifest(await options.readLocal.readFile(manifestUrl, options.signal), manifestUrl);
+  }
+  return decodeManifest(await fetchManifestBytes(fetchImpl, manifestUrl, options.signal), manifestUrl);
+}
+
+/** The offline fallback: the manifest last stored for this URL, or an error saying none exists. */
+async function cachedManifestFor(store: ArtifactStore | null, manifestUrl: string, networkError: NetworkUnreachableError): Promise<Manifest> {
+  const cached = await store?.getManifest(manifestUrl);
+  if (cached) return cached;
+  throw new EdgetuneError(
+    ErrorCodes.FETCH_FAILED,
+    `The network is unreachable (${describeCause(networkError.cause)} while fetching ${manifestUrl}) and no cached copy of ` +
+      `this model exists${store ? '' : ' (caching is off)'}. Connect to the network and load it once; after that it also loads offline.`,
+    { cause: networkError },
+  );
+}
+
+function siblingUrl(_manifest: Manifest, fileName: string, manifestUrl: string): string {
+  return new URL(fileName, manifestUrl).href;
+}
+
+function warnOnConsole(warning: EdgetuneError): void {
+  console.warn(`[edgetune] ${warning.message}`);
+}

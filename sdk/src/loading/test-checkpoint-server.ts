@@ -1,0 +1,76 @@
+/** Node test helpers: a test checkpoint written to disk and served over HTTP. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { TestCheckpoint } from './test-checkpoint.ts';
+
+export async function writeCheckpoint(directory: string, checkpoint: TestCheckpoint): Promise<void> {
+  await mkdir(directory, { recursive: true });
+  await writeFile(join(directory, 'manifest.json'), JSON.stringify(checkpoint.manifest, null, 2));
+  for (const [name, bytes] of Object.entries(checkpoint.files)) await writeFile(join(directory, name), bytes);
+}
+
+/**
+ * - `truncate`: announces the full Content-Length, sends half, then drops the connection.
+ * - `short`: no Content-Length (chunked), sends half and ends the response normally.
+ * - `error`: answers HTTP 500.
+ */
+export type Fault = 'truncate' | 'short' | 'error';
+
+export interface CheckpointServer {
+  /** http://127.0.0.1:<port>/ */
+  readonly url: string;
+  /** Paths requested, in order. */
+  readonly requests: string[];
+  /** Faults by request path, e.g. '/mnist/model.onnx'. */
+  readonly faults: Map<string, Fault>;
+  /** Stops listening and drops open connections: later requests fail as if offline. */
+  close(): Promise<void>;
+}
+
+/** Serves the files under `root` over HTTP on 127.0.0.1, in 16 KiB writes so downloads stream. */
+export async function startCheckpointServer(root: string): Promise<CheckpointServer> {
+  const requests: string[] = [];
+  const faults = new Map<string, Fault>();
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    requests.push(path);
+    void respond(path).catch(() => response.destroy());
+
+    async function respond(path: string): Promise<void> {
+      const fault = faults.get(path);
+      if (fault === 'error') return void response.writeHead(500).end('boom');
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(join(root, path));
+      } catch {
+        return void response.writeHead(404).end('not found');
+      }
+      if (fault === 'short') {
+        response.writeHead(200);
+        return void response.end(bytes.subarray(0, bytes.length >> 1));
+      }
+      response.writeHead(200, { 'content-length': bytes.length });
+      const end = fault === 'truncate' ? bytes.length >> 1 : bytes.length;
+      for (let offset = 0; offset < end; offset += 16_384) response.write(bytes.subarray(offset, Math.min(end, offset + 16_384)));
+      if (fault === 'truncate') response.socket?.destroySoon();
+      else response.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    faults,
+    // Idempotent: tests close the server to go offline, and afterEach closes it again.
+    close: () =>
+      (closed ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      })),
+  };
+}
+

@@ -1,0 +1,9 @@
+/** What both builds export besides loadClassifier. */
+export { Classifier, type ClassifyOptions } from './client/classifier.ts';
+export type { LoadClassifierOptions, ModelSource } from './client/load-classifier.ts';
+export type { Prediction, ScoredLabel } from './client/prediction.ts';
+export type { EngineInfo, LoadProgress } from './engine/engine-protocol.ts';
+export type { Backend, BackendRequest } from './engine/ort-types.ts';
+export type { ClassifierInput } from './input/to-model-input.ts';
+export type { Manifest } from './artifacts/manifest.ts';
+export { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError, type ErrorCode } from './errors.ts';
