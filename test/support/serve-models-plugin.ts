@@ -25,15 +25,20 @@ export function serveModelsPlugin(options: ServeModelsOptions): Plugin {
       root = resolve(config.root, options.modelsDir);
     },
     configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const url = new URL(req.url ?? '/', 'http://localhost');
-        if (!url.pathname.startsWith(MODELS_ROUTE) && !url.pathname.startsWith(MODEL_FAULTS_ROUTE)) return next();
-        handle(root, url, req, res).catch((error: unknown) => {
-          if (res.headersSent) res.destroy();
-          else sendJsonError(res, 500, 'E_INTERNAL', error instanceof Error ? error.message : String(error));
-        });
-      });
+      server.middlewares.use((req, res, next) => modelsMiddleware(root)(req, res, next));
     },
+  };
+}
+
+/** The same routes as connect-style middleware, for a plain node:http server in Node tests. */
+export function modelsMiddleware(root: string) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith(MODELS_ROUTE) && !url.pathname.startsWith(MODEL_FAULTS_ROUTE)) return next();
+    handle(root, url, req, res).catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else sendJsonError(res, 500, 'E_INTERNAL', error instanceof Error ? error.message : String(error));
+    });
   };
 }
 

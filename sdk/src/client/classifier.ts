@@ -5,7 +5,7 @@ import type { Backend } from '../engine/ort-types.ts';
 import { EdgetuneError, ErrorCodes, InputRangeError } from '../errors.ts';
 import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
-import type { ConnectWorker, WorkerConnection } from './worker-connection.ts';
+import { WORKER_CONNECTION, type ConnectWorker, type WorkerConnection } from './worker-connection.ts';
 
 export interface ClassifyOptions {
   /** How many ranked labels `top` holds (default 3). */
@@ -32,8 +32,16 @@ export class Classifier {
     connection: WorkerConnection,
     info: EngineInfo,
   ) {
-    this.#connection = connection;
     this.#info = info;
+    this.#adopt(connection);
+  }
+
+  /** A worker that dies while idle is dropped at once, so the next call starts a fresh one. */
+  #adopt(connection: WorkerConnection): void {
+    this.#connection = connection;
+    void connection.crashed.then(() => {
+      if (this.#connection === connection) this.#connection = undefined;
+    });
   }
 
   /** @internal */
@@ -110,6 +118,11 @@ export class Classifier {
     return predictions;
   }
 
+  /** @internal the live worker connection, for fault-injection tests */
+  get [WORKER_CONNECTION](): WorkerConnection | undefined {
+    return this.#connection;
+  }
+
   /** Releases the model and stops the worker; later calls fail with E_DISPOSED. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
@@ -118,7 +131,9 @@ export class Classifier {
     this.#connection = undefined;
     if (!connection) return;
     try {
-      await Promise.race([connection.api.dispose(), connection.crashed, delay(2000)]);
+      // Terminating a Node worker while onnxruntime-node is mid-run aborts the process, so the
+      // worker releases its sessions first; the timeout only guards against a hung worker.
+      await Promise.race([connection.api.dispose(), connection.crashed, delay(10_000)]);
     } finally {
       await connection.terminate();
     }
@@ -144,7 +159,7 @@ export class Classifier {
       const connection = this.connect();
       try {
         this.#info = await runGuarded(connection, undefined, (api) => api.load(this.request));
-        this.#connection = connection;
+        this.#adopt(connection);
         return connection;
       } catch (error) {
         await connection.terminate();

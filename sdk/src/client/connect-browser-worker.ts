@@ -12,7 +12,9 @@ export const connectBrowserWorker: ConnectWorker = () => {
   installErrorTransfer();
   const worker = new Worker(new URL('./browser-worker.js', import.meta.url), { type: 'module', name: 'edgetune' });
   let terminated = false;
+  let reportCrash: (error: Error) => void = () => undefined;
   const crashed = new Promise<Error>((resolve) => {
+    reportCrash = resolve;
     worker.addEventListener('error', (event) => {
       if (terminated) return;
       event.preventDefault();
@@ -28,6 +30,11 @@ export const connectBrowserWorker: ConnectWorker = () => {
     terminate: async () => {
       terminated = true;
       worker.terminate();
+    },
+    // A terminated Web Worker fires no event, so the crash is reported here.
+    kill: () => {
+      worker.terminate();
+      reportCrash(new EdgetuneError(ErrorCodes.WORKER_CRASHED, 'the model worker was stopped; the next call restarts it'));
     },
   };
 };

@@ -31,5 +31,6 @@ export const connectNodeWorker: ConnectWorker = () => {
       terminating = true;
       await worker.terminate();
     },
+    kill: () => void worker.terminate(),
   };
 };

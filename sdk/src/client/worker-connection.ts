@@ -9,6 +9,14 @@ export interface WorkerConnection {
   /** Keeps the host process alive while calls are pending (Node); a no-op in browsers. */
   setBusy(busy: boolean): void;
   terminate(): Promise<void>;
+  /** Stops the worker as a crash would (pending calls fail with E_WORKER_CRASHED); for fault-injection tests. */
+  kill(): void;
 }
+
+/**
+ * The key under which a Classifier exposes its current connection, for fault-injection tests.
+ * A registered symbol, so tests reach it without importing internals from the bundle.
+ */
+export const WORKER_CONNECTION = Symbol.for('edgetune.workerConnection');
 
 export type ConnectWorker = () => WorkerConnection;
