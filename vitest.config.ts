@@ -2,6 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './test/support/headless-chromium.ts';
 import { mnistTestSamples } from './test/support/mnist-samples-command.ts';
+import { nodeReferenceProbs } from './test/support/node-reference-command.ts';
 import { serveModelsPlugin } from './test/support/serve-models-plugin.ts';
 
 const BROWSER_TESTS = ['test/browser/**/*.browser.test.ts', 'sdk/**/*.browser.test.ts'];
@@ -43,7 +44,7 @@ export default defineConfig({
               launchOptions: { executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] },
             }),
             instances: [{ browser: 'chromium' }],
-            commands: { mnistTestSamples },
+            commands: { mnistTestSamples, nodeReferenceProbs },
             // Failure screenshots would land next to the tests, inside the repository.
             screenshotFailures: false,
           },

@@ -1,5 +1,8 @@
 import { build, type BuildOptions } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 /*
  * Builds the npm package: an ESM build per platform, each with its worker entry beside it so
@@ -34,3 +37,13 @@ await Promise.all([
     external: ['onnxruntime-web', 'onnxruntime-web/*'],
   }),
 ]);
+
+// Type declarations: the sources import siblings as './x.ts'; published declarations say './x.js'.
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', 'sdk/tsconfig.build.json'], { stdio: 'inherit' });
+for (const entry of await readdir('dist/types', { recursive: true })) {
+  if (!entry.endsWith('.d.ts')) continue;
+  const path = join('dist/types', entry);
+  const text = await readFile(path, 'utf8');
+  await writeFile(path, text.replace(/((?:from |import\()['"]\.{1,2}\/[^'"]*?)\.ts(['"])/g, '$1.js$2'));
+}
