@@ -24,6 +24,16 @@ export const ErrorCodes = {
   /** The caller's AbortSignal fired. */
   ABORTED: 'E_ABORTED',
   CACHE: 'E_CACHE',
+  /** Personalization hit a NaN/Inf or exploding loss; the head was rolled back. */
+  TRAINING_DIVERGED: 'E_TRAINING_DIVERGED',
+  /** A stored or imported head is not valid head data. */
+  HEAD_INVALID: 'E_HEAD_INVALID',
+  /** A head belongs to another model, version or head shape. */
+  HEAD_MISMATCH: 'E_HEAD_MISMATCH',
+  /** The head store (IndexedDB, directory) failed. */
+  HEAD_STORAGE: 'E_HEAD_STORAGE',
+  /** No head is stored under that key. */
+  HEAD_NOT_FOUND: 'E_HEAD_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -2,14 +2,26 @@ import { proxy, transfer } from 'comlink';
 import type { Manifest } from '../artifacts/manifest.ts';
 import type { EngineApi, EngineInfo, LoadProgress, LoadRequest } from '../engine/engine-protocol.ts';
 import type { Backend } from '../engine/ort-types.ts';
-import { EdgetuneError, ErrorCodes, InputRangeError } from '../errors.ts';
+import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
+import type { HeadSummary } from '../heads/head-record.ts';
+import { resolvePersonalizeOptions, type PersonalizeOptions } from '../personalize/personalize-options.ts';
+import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
+import { packSamples, type LabelledSample } from './personalize-samples.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
 import { WORKER_CONNECTION, type ConnectWorker, type WorkerConnection } from './worker-connection.ts';
 
 export interface ClassifyOptions {
   /** How many ranked labels `top` holds (default 3). */
   readonly topK?: number;
+}
+
+export interface PersonalizeCallOptions extends PersonalizeOptions {
+  /** Extra labelled samples mixed into the batches (e.g. originals of each class) to limit forgetting. */
+  readonly replay?: readonly LabelledSample[];
+  readonly onStep?: (progress: StepProgress) => void;
+  /** Aborting stops before the next step and leaves the head unchanged (E_ABORTED). */
+  readonly signal?: AbortSignal;
 }
 
 /** The largest batch sent to the worker in one message; bigger batches are split. */
@@ -116,6 +128,73 @@ export class Classifier {
       predictions.push(...toPredictions(probs, this.labels, n, topK));
     }
     return predictions;
+  }
+
+  /**
+   * Fine-tunes the head on labelled samples with a few SGD steps in the worker; afterwards
+   * classify uses the personalized head. On divergence or abort the head stays as it was.
+   */
+  async personalize(samples: readonly LabelledSample[], options: PersonalizeCallOptions = {}): Promise<PersonalizeReport> {
+    const packed = packSamples(samples, this.labels, 'samples');
+    const replay = options.replay === undefined ? undefined : packSamples(options.replay, this.labels, 'options.replay');
+    const resolved = resolvePersonalizeOptions({
+      steps: options.steps,
+      learningRate: options.learningRate,
+      batchSize: options.batchSize,
+      momentum: options.momentum,
+      l2Sp: options.l2Sp,
+      seed: options.seed,
+    });
+    if (options.onStep !== undefined && typeof options.onStep !== 'function') throw new InputTypeError('options.onStep must be a function');
+    const { signal } = options;
+    if (signal?.aborted) throw new EdgetuneError(ErrorCodes.ABORTED, 'personalization was aborted before it started; the head is unchanged');
+    const cancel = () => void this.#connection?.api.cancelPersonalize();
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      const transfers = [packed.pixels.buffer, packed.labels.buffer, ...(replay ? [replay.pixels.buffer, replay.labels.buffer] : [])];
+      return await this.#call((api) =>
+        api.personalize(
+          transfer({ pixels: packed.pixels, labels: packed.labels, ...(replay ? { replay } : {}), options: resolved }, transfers),
+          options.onStep ? proxy(options.onStep) : undefined,
+        ),
+      );
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** Back to the pretrained head. */
+  resetHead(): Promise<void> {
+    return this.#call((api) => api.resetHead());
+  }
+
+  /** The current head as safetensors bytes (with the model name and version in its metadata). */
+  exportHead(): Promise<Uint8Array> {
+    return this.#call((api) => api.exportHead());
+  }
+
+  /** Installs a head from exportHead() bytes; refused (E_HEAD_MISMATCH) if it belongs to another model or version. */
+  importHead(bytes: Uint8Array): Promise<void> {
+    if (!(bytes instanceof Uint8Array)) return Promise.reject(new InputTypeError('bytes must be a Uint8Array from exportHead()'));
+    const copy = bytes.slice();
+    return this.#call((api) => api.importHead(transfer(copy, [copy.buffer])));
+  }
+
+  /** Persists the current head under `key` (IndexedDB in browsers, a directory in Node). */
+  saveHead(key: string): Promise<HeadSummary> {
+    return this.#call((api) => api.saveHead(key));
+  }
+
+  loadHead(key: string): Promise<void> {
+    return this.#call((api) => api.loadHead(key));
+  }
+
+  listHeads(): Promise<HeadSummary[]> {
+    return this.#call((api) => api.listHeads());
+  }
+
+  deleteHead(key: string): Promise<boolean> {
+    return this.#call((api) => api.deleteHead(key));
   }
 
   /** @internal the live worker connection, for fault-injection tests */

@@ -1,7 +1,10 @@
 import type { CheckpointFileName, Manifest } from '../artifacts/manifest.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
-import type { EngineApi, EngineInfo, LoadProgress, LoadRequest } from './engine-protocol.ts';
-import type { InferenceSession, Runtime, RuntimeSelector } from './ort-types.ts';
+import type { HeadStore } from '../heads/head-store.ts';
+import { PersonalizationHost } from '../personalize/personalization-host.ts';
+import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
+import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest } from './engine-protocol.ts';
+import type { InferenceSession, OrtTensor, Runtime, RuntimeSelector } from './ort-types.ts';
 
 export const PIXELS = 28 * 28;
 
@@ -16,13 +19,19 @@ export interface LoadedFiles {
 export interface EnginePlatform {
   readonly selectRuntime: RuntimeSelector;
   loadFiles(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<LoadedFiles>;
+  /** Where saveHead() keeps heads: IndexedDB in the browser, a directory in Node. */
+  openHeadStore(): Promise<HeadStore>;
 }
 
 interface Loaded {
   readonly runtime: Runtime;
   readonly manifest: Manifest;
   readonly session: InferenceSession;
+  readonly head: PersonalizationHost;
 }
+
+/** Feature rows per model.onnx run when computing features for training. */
+const FEATURE_BATCH = 256;
 
 /** Hosts the ONNX Runtime sessions of one checkpoint inside a worker. */
 export class ClassifierEngine implements EngineApi {
@@ -47,8 +56,23 @@ export class ClassifierEngine implements EngineApi {
   async #load(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<EngineInfo> {
     const runtime = await this.platform.selectRuntime(request.backend, request.threads);
     const checkpoint = await this.platform.loadFiles(request, onProgress);
+    const manifest = checkpoint.manifest;
     const session = await this.#createSession(runtime, checkpoint.files['model.onnx'], 'model.onnx');
-    this.#loaded = { runtime, manifest: checkpoint.manifest, session };
+    let storePromise: Promise<HeadStore> | undefined;
+    const head = new PersonalizationHost(
+      runtime.ort,
+      manifest,
+      { head: checkpoint.files['head.onnx'], trainStep: checkpoint.files['train-step.onnx'], pretrained: checkpoint.files['head.safetensors'] },
+      (bytes, file) => this.#createSession(runtime, bytes, file),
+      (pixels, count) => this.#features(pixels, count),
+      () => {
+        // A failed open (e.g. storage blocked) is retried on the next call, not remembered.
+        storePromise ??= this.platform.openHeadStore();
+        storePromise.catch(() => (storePromise = undefined));
+        return storePromise;
+      },
+    );
+    this.#loaded = { runtime, manifest, session, head };
     return {
       manifest: checkpoint.manifest,
       backend: runtime.backend,
@@ -81,6 +105,11 @@ export class ClassifierEngine implements EngineApi {
       const { ort, description } = loaded.runtime;
       const image = new ort.Tensor('float32', pixels, [count, 1, 28, 28]);
       try {
+        if (loaded.head.personalized) {
+          // The backbone's features through the personalized head.
+          const features = await this.#runFeatures(loaded, image);
+          return (await loaded.head.probabilities(features, count)).slice();
+        }
         const outputs = await loaded.session.run({ [loaded.manifest.input.name]: image }, [loaded.manifest.outputs.probs.name]);
         const probs = outputs[loaded.manifest.outputs.probs.name]!;
         // A copy the worker owns, so it can be transferred to the caller.
@@ -93,6 +122,78 @@ export class ClassifierEngine implements EngineApi {
         image.dispose?.();
       }
     });
+  }
+
+  async #runFeatures(loaded: Loaded, image: OrtTensor): Promise<Float32Array> {
+    const name = loaded.manifest.outputs.features.name;
+    const outputs = await loaded.session.run({ [loaded.manifest.input.name]: image }, [name]);
+    return outputs[name]!.data as Float32Array;
+  }
+
+  /** model.onnx features for `count` images, in bounded batches. */
+  async #features(pixels: Float32Array, count: number): Promise<Float32Array> {
+    const loaded = this.#requireLoaded();
+    const size = loaded.manifest.featureSize;
+    const out = new Float32Array(count * size);
+    for (let start = 0; start < count; start += FEATURE_BATCH) {
+      const n = Math.min(FEATURE_BATCH, count - start);
+      const image = new loaded.runtime.ort.Tensor('float32', pixels.subarray(start * PIXELS, (start + n) * PIXELS), [n, 1, 28, 28]);
+      out.set(await this.#runFeatures(loaded, image), start * size);
+    }
+    return out;
+  }
+
+  personalize(request: PersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<PersonalizeReport> {
+    const loaded = this.#requireLoaded();
+    const classes = loaded.manifest.labels.length;
+    const check = (pixels: Float32Array, labels: Int32Array, what: string) => {
+      if (!(pixels instanceof Float32Array) || !(labels instanceof Int32Array) || labels.length < 1 || pixels.length !== labels.length * PIXELS) {
+        throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `${what}: expected ${labels?.length} x ${PIXELS} floats and as many labels`);
+      }
+      const bad = labels.findIndex((l) => l < 0 || l >= classes);
+      if (bad >= 0) throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `${what}[${bad}]: label index ${labels[bad]} is outside 0..${classes - 1}`);
+    };
+    check(request.pixels, request.labels, 'samples');
+    if (request.replay) check(request.replay.pixels, request.replay.labels, 'options.replay');
+    // Queued like classify: ONNX Runtime Web runs one session at a time.
+    return this.#enqueue(() =>
+      loaded.head.personalize({ pixels: request.pixels, labels: request.labels }, request.replay, request.options, onStep),
+    );
+  }
+
+  cancelPersonalize(): void {
+    this.#loaded?.head.cancel();
+  }
+
+  async resetHead(): Promise<void> {
+    const loaded = this.#requireLoaded();
+    await this.#enqueue(async () => loaded.head.resetHead());
+  }
+
+  async exportHead(): Promise<Uint8Array> {
+    return this.#requireLoaded().head.exportHead();
+  }
+
+  async importHead(bytes: Uint8Array): Promise<void> {
+    const loaded = this.#requireLoaded();
+    await this.#enqueue(async () => loaded.head.importHead(bytes));
+  }
+
+  saveHead(key: string) {
+    return this.#requireLoaded().head.saveHead(key);
+  }
+
+  async loadHead(key: string): Promise<void> {
+    const loaded = this.#requireLoaded();
+    await this.#enqueue(() => loaded.head.loadHead(key));
+  }
+
+  listHeads() {
+    return this.#requireLoaded().head.listHeads();
+  }
+
+  deleteHead(key: string) {
+    return this.#requireLoaded().head.deleteHead(key);
   }
 
   async dispose(): Promise<void> {

@@ -1,5 +1,8 @@
 import type { Manifest } from '../artifacts/manifest.ts';
+import type { HeadSummary } from '../heads/head-record.ts';
 import type { LoadProgress } from '../loading/load-progress.ts';
+import type { ResolvedPersonalizeOptions } from '../personalize/personalize-options.ts';
+import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
 import type { Backend, BackendRequest } from './ort-types.ts';
 
 export type { LoadProgress } from '../loading/load-progress.ts';
@@ -33,9 +36,28 @@ export interface EngineInfo {
   readonly offline: boolean;
 }
 
+export interface PersonalizeRequest {
+  /** `labels.length` model-ready images, 784 floats each. */
+  readonly pixels: Float32Array;
+  /** Label indices into manifest.labels. */
+  readonly labels: Int32Array;
+  readonly replay?: { readonly pixels: Float32Array; readonly labels: Int32Array };
+  readonly options: ResolvedPersonalizeOptions;
+}
+
 export interface EngineApi {
   load(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<EngineInfo>;
   /** `pixels` holds `count` model-ready images (784 floats each); returns count x labels probabilities. */
   classify(pixels: Float32Array, count: number): Promise<Float32Array>;
+  personalize(request: PersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<PersonalizeReport>;
+  /** Stops a running personalize() before its next step; the head stays as it was. */
+  cancelPersonalize(): void;
+  resetHead(): Promise<void>;
+  exportHead(): Promise<Uint8Array>;
+  importHead(bytes: Uint8Array): Promise<void>;
+  saveHead(key: string): Promise<HeadSummary>;
+  loadHead(key: string): Promise<void>;
+  listHeads(): Promise<HeadSummary[]>;
+  deleteHead(key: string): Promise<boolean>;
   dispose(): Promise<void>;
 }

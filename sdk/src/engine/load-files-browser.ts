@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../loading/artifact-store.ts';
 import { openCacheApiStore } from '../loading/cache-api-store.browser.ts';
 import { loadCheckpoint } from '../loading/load-checkpoint.ts';
+import { openIndexedDbHeadStore } from '../heads/indexeddb-head-store.browser.ts';
 import type { EnginePlatform } from './classifier-engine.ts';
 import { checkpointSourceOf } from './checkpoint-source-of.ts';
 
@@ -15,3 +16,6 @@ export function createBrowserLoader(): EnginePlatform['loadFiles'] {
     });
   };
 }
+
+/** Browser worker: personalized heads live in IndexedDB. */
+export const openBrowserHeadStore: EnginePlatform['openHeadStore'] = () => openIndexedDbHeadStore();

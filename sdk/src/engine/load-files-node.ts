@@ -1,6 +1,7 @@
 import { DirectoryStore } from '../loading/directory-store.node.ts';
 import { loadCheckpoint } from '../loading/load-checkpoint.ts';
 import { localDirectorySource } from '../loading/local-directory-source.node.ts';
+import { DirectoryHeadStore } from '../heads/directory-head-store.node.ts';
 import type { EnginePlatform } from './classifier-engine.ts';
 import { checkpointSourceOf } from './checkpoint-source-of.ts';
 
@@ -14,3 +15,6 @@ export function createNodeLoader(): EnginePlatform['loadFiles'] {
       ...(onProgress ? { onProgress } : {}),
     });
 }
+
+/** Node worker: personalized heads live in a directory (EDGETUNE_HEADS_DIR or the user's data dir). */
+export const openNodeHeadStore: EnginePlatform['openHeadStore'] = async () => new DirectoryHeadStore();

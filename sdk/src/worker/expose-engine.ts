@@ -12,6 +12,18 @@ export function exposeEngine(engine: ClassifierEngine, endpoint?: Endpoint): voi
       const probs = await engine.classify(pixels, count);
       return transfer(probs, [probs.buffer]);
     },
+    personalize: (request, onStep) => engine.personalize(request, onStep),
+    cancelPersonalize: () => engine.cancelPersonalize(),
+    resetHead: () => engine.resetHead(),
+    exportHead: async () => {
+      const bytes = await engine.exportHead();
+      return transfer(bytes, [bytes.buffer]);
+    },
+    importHead: (bytes) => engine.importHead(bytes),
+    saveHead: (key) => engine.saveHead(key),
+    loadHead: (key) => engine.loadHead(key),
+    listHeads: () => engine.listHeads(),
+    deleteHead: (key) => engine.deleteHead(key),
     dispose: () => engine.dispose(),
   };
   expose(api, endpoint);

@@ -1,0 +1,181 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { EdgetuneError, ErrorCodes } from '../errors.ts';
+import { describeCause } from '../loading/load-errors.ts';
+import { decodeHeadFile, encodeHeadFile, HeadFileError } from './head-file.node.ts';
+import { byKey, summarizeHead, validateHeadKey, validateHeadRecord, type HeadRecord, type HeadSummary } from './head-record.ts';
+import { warnOnConsole, type HeadStore, type HeadStoreWarning } from './head-store.ts';
+
+const HEAD_FILE = /^[0-9a-f]{64}\.head$/;
+
+/** `$EDGETUNE_HEADS_DIR`, else `~/.local/share/edgetune/heads`. */
+export function defaultHeadsDirectory(): string {
+  return process.env.EDGETUNE_HEADS_DIR || join(homedir(), '.local', 'share', 'edgetune', 'heads');
+}
+
+/** Writes a complete new file at `path` and flushes it to disk. */
+export type DurableWrite = (path: string, bytes: Uint8Array) => Promise<void>;
+
+export interface DirectoryHeadStoreOptions {
+  /** Default: defaultHeadsDirectory(). Created on the first save. */
+  readonly directory?: string;
+  /** Replaceable so tests can simulate a crash halfway through a write. */
+  readonly writeFile?: DurableWrite;
+  /** Files list() skipped because they are unreadable or damaged. Default: console.warn. */
+  readonly onWarning?: HeadStoreWarning;
+}
+
+/**
+ * Heads as files for Node: `<sha256 of key>.head`, each self-describing (see head-file.node.ts).
+ * Hashed names, not the key itself: any valid key fits the 255-byte name limit, and keys that
+ * differ only in case stay apart on case-insensitive file systems (macOS, Windows).
+ * Saves write a unique temporary file, flush it and rename it over the target, so a crash or a
+ * full disk leaves the previous head intact and concurrent savers never interleave.
+ */
+export class DirectoryHeadStore implements HeadStore {
+  readonly directory: string;
+  readonly #writeFile: DurableWrite;
+  readonly #warn: HeadStoreWarning;
+
+  constructor(options: DirectoryHeadStoreOptions = {}) {
+    this.directory = options.directory ?? defaultHeadsDirectory();
+    this.#writeFile = options.writeFile ?? writeDurably;
+    this.#warn = options.onWarning ?? warnOnConsole;
+  }
+
+  /** The file that holds (or would hold) the head under key. */
+  pathOf(key: string): string {
+    return join(this.directory, `${createHash('sha256').update(validateHeadKey(key)).digest('hex')}.head`);
+  }
+
+  async save(record: HeadRecord): Promise<void> {
+    const checked = validateHeadRecord(record);
+    const target = this.pathOf(checked.key);
+    const temporary = `${target}.${randomUUID()}.tmp`;
+    try {
+      await mkdir(this.directory, { recursive: true, mode: 0o700 });
+      await this.#writeFile(temporary, encodeHeadFile(checked));
+      await rename(temporary, target);
+    } catch (cause) {
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw new EdgetuneError(
+        ErrorCodes.HEAD_STORAGE,
+        `Could not save head '${checked.key}' in ${this.directory} (${describeCause(cause)}); the previous head under that key is unchanged.` +
+          ' Make the directory writable and free disk space, or set EDGETUNE_HEADS_DIR to another directory.',
+        { cause },
+      );
+    }
+    await syncDirectory(this.directory);
+  }
+
+  async load(key: string): Promise<HeadRecord | undefined> {
+    const path = this.pathOf(key);
+    let file: Uint8Array;
+    try {
+      file = await readFile(path);
+    } catch (cause) {
+      if (errnoOf(cause) === 'ENOENT') return undefined;
+      throw new EdgetuneError(
+        ErrorCodes.HEAD_STORAGE,
+        `Could not read head '${key}' from ${path} (${describeCause(cause)}); check the file's permissions.`,
+        { cause },
+      );
+    }
+    return this.#decode(file, path, key);
+  }
+
+  async list(): Promise<HeadSummary[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch (cause) {
+      if (errnoOf(cause) === 'ENOENT') return [];
+      throw new EdgetuneError(ErrorCodes.HEAD_STORAGE, `Could not list heads in ${this.directory} (${describeCause(cause)}); check its permissions.`, {
+        cause,
+      });
+    }
+    // Temporary files of saves in progress (or of a crashed process) do not match the pattern.
+    const summaries = await Promise.all(names.filter((name) => HEAD_FILE.test(name)).map((name) => this.#summaryOf(join(this.directory, name))));
+    return summaries.filter((summary) => summary !== undefined).sort(byKey);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const path = this.pathOf(key);
+    try {
+      await unlink(path);
+    } catch (cause) {
+      if (errnoOf(cause) === 'ENOENT') return false;
+      throw new EdgetuneError(ErrorCodes.HEAD_STORAGE, `Could not delete head '${key}' at ${path} (${describeCause(cause)}); check its permissions.`, {
+        cause,
+      });
+    }
+    await syncDirectory(this.directory);
+    return true;
+  }
+
+  async #summaryOf(path: string): Promise<HeadSummary | undefined> {
+    let file: Uint8Array;
+    try {
+      file = await readFile(path);
+    } catch (cause) {
+      // Deleted between readdir and readFile: simply gone.
+      if (errnoOf(cause) !== 'ENOENT') {
+        this.#warn(new EdgetuneError(ErrorCodes.HEAD_STORAGE, `Skipped unreadable head file ${path} (${describeCause(cause)}).`, { cause }));
+      }
+      return undefined;
+    }
+    try {
+      return summarizeHead(this.#decode(file, path));
+    } catch (error) {
+      this.#warn(error as EdgetuneError);
+      return undefined;
+    }
+  }
+
+  /** The record in a file, checked to belong where it lies; else E_HEAD_INVALID. */
+  #decode(file: Uint8Array, path: string, key?: string): HeadRecord {
+    const subject = key === undefined ? `The head file ${path}` : `The head saved under '${key}' (${path})`;
+    try {
+      const record = decodeHeadFile(file);
+      if (this.pathOf(record.key) !== path) throw new HeadFileError(`it holds the head of '${record.key}', which belongs in another file`);
+      return record;
+    } catch (cause) {
+      if (!(cause instanceof HeadFileError)) throw cause;
+      const remedy = key === undefined ? 'Delete the file' : `Delete it (delete('${key}'))`;
+      throw new EdgetuneError(ErrorCodes.HEAD_INVALID, `${subject} is damaged: ${cause.message}. ${remedy} and personalize again.`, {
+        cause,
+      });
+    }
+  }
+}
+
+async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+  // Owner-only: a head is trained on the user's own samples.
+  const handle = await open(path, 'wx', 0o600);
+  try {
+    await handle.writeFile(bytes);
+    // Flushed before the rename, so after a power loss the real name never points at missing data.
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes a rename or unlink itself durable on Linux; where directories cannot be opened (Windows) it is skipped. */
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Best effort: the data is already in place.
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function errnoOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}

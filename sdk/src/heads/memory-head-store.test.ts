@@ -1,0 +1,4 @@
+import { MemoryHeadStore } from './memory-head-store.ts';
+import { describeHeadStoreContract } from './test-heads.ts';
+
+describeHeadStoreContract('MemoryHeadStore', async () => new MemoryHeadStore());

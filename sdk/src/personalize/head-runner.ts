@@ -1,0 +1,83 @@
+import type { Manifest } from '../artifacts/manifest.ts';
+import type { InferenceSession, OrtModule, OrtTensor } from '../engine/ort-types.ts';
+import type { HeadParameters, ParameterSpec } from './head-parameters.ts';
+
+export interface StepHyperparameters {
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly l2Sp: number;
+}
+
+export interface StepResult {
+  readonly loss: number;
+  readonly parameters: HeadParameters;
+  readonly velocity: HeadParameters;
+}
+
+/**
+ * Runs head.onnx (forward) and train-step.onnx (one SGD step) with the head's parameters fed as
+ * plain inputs. One session.run per step: that round trip is the cost floor of on-device training.
+ */
+export class HeadRunner {
+  private readonly specs: readonly ParameterSpec[];
+  private readonly featureSize: number;
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly manifest: Manifest,
+    private readonly head: InferenceSession,
+    private readonly trainStep: InferenceSession,
+  ) {
+    this.specs = manifest.head.parameters.map((p) => ({ name: p.name, shape: p.shape as number[] }));
+    this.featureSize = manifest.featureSize;
+  }
+
+  get parameterSpecs(): readonly ParameterSpec[] {
+    return this.specs;
+  }
+
+  #tensor(data: Float32Array, shape: readonly number[]): OrtTensor {
+    return new this.ort.Tensor('float32', data, shape as number[]);
+  }
+
+  /** Class probabilities for `count` feature rows under `parameters`. */
+  async probabilities(features: Float32Array, count: number, parameters: HeadParameters): Promise<Float32Array> {
+    const feeds: Record<string, OrtTensor> = { features: this.#tensor(features, [count, this.featureSize]) };
+    for (const spec of this.specs) feeds[spec.name] = this.#tensor(parameters.get(spec.name)!, spec.shape);
+    const probsName = this.manifest.head.outputs.probs;
+    const outputs = await this.head.run(feeds, [probsName]);
+    return outputs[probsName]!.data as Float32Array;
+  }
+
+  async step(
+    features: Float32Array,
+    labels: BigInt64Array,
+    parameters: HeadParameters,
+    velocity: HeadParameters,
+    anchors: HeadParameters,
+    hyper: StepHyperparameters,
+  ): Promise<StepResult> {
+    const { inputs, outputs } = this.manifest.head.trainStep;
+    const count = labels.length;
+    const feeds: Record<string, OrtTensor> = {
+      [inputs.features]: this.#tensor(features, [count, this.featureSize]),
+      [inputs.labels]: new this.ort.Tensor('int64', labels, [count]),
+      [inputs.learningRate]: this.#tensor(Float32Array.of(hyper.learningRate), []),
+      [inputs.momentum]: this.#tensor(Float32Array.of(hyper.momentum), []),
+      [inputs.l2Sp]: this.#tensor(Float32Array.of(hyper.l2Sp), []),
+    };
+    for (const spec of this.specs) {
+      feeds[spec.name] = this.#tensor(parameters.get(spec.name)!, spec.shape);
+      feeds[`${inputs.velocityPrefix}${spec.name}`] = this.#tensor(velocity.get(spec.name)!, spec.shape);
+      feeds[`${inputs.anchorPrefix}${spec.name}`] = this.#tensor(anchors.get(spec.name)!, spec.shape);
+    }
+    const result = await this.trainStep.run(feeds);
+    const next: HeadParameters = new Map();
+    const nextVelocity: HeadParameters = new Map();
+    for (const spec of this.specs) {
+      next.set(spec.name, result[`${outputs.parameterPrefix}${spec.name}`]!.data as Float32Array);
+      nextVelocity.set(spec.name, result[`${outputs.velocityPrefix}${spec.name}`]!.data as Float32Array);
+    }
+    return { loss: (result[outputs.loss]!.data as Float32Array)[0]!, parameters: next, velocity: nextVelocity };
+  }
+}

@@ -1,0 +1,20 @@
+export interface PersonalizeReport {
+  readonly steps: number;
+  /** Training loss (cross-entropy + L2-SP) at each step, before that step's update. */
+  readonly losses: number[];
+  /** Accuracy of the head on the caller's samples (not the replay set) before and after. */
+  readonly accuracyBefore: number;
+  readonly accuracyAfter: number;
+  readonly samples: number;
+  readonly replaySamples: number;
+  readonly milliseconds: number;
+  readonly millisecondsPerStep: number;
+  /** ONNX Runtime session runs per SGD step. */
+  readonly runsPerStep: number;
+}
+
+export interface StepProgress {
+  readonly step: number;
+  readonly steps: number;
+  readonly loss: number;
+}

@@ -1,0 +1,132 @@
+import { EdgetuneError, ErrorCodes } from '../errors.ts';
+import { cloneParameters, zerosLike, type HeadParameters } from './head-parameters.ts';
+import type { HeadRunner } from './head-runner.ts';
+import type { ResolvedPersonalizeOptions } from './personalize-options.ts';
+import type { PersonalizeReport, StepProgress } from './personalize-report.ts';
+
+export interface TrainingSet {
+  /** `count` feature rows of `featureSize` floats. */
+  readonly features: Float32Array;
+  readonly labels: Int32Array;
+  readonly count: number;
+}
+
+export interface PersonalizationRun {
+  readonly runner: HeadRunner;
+  readonly featureSize: number;
+  readonly samples: TrainingSet;
+  readonly replay?: TrainingSet | undefined;
+  /** The head before this call: training starts here and returns here on failure. */
+  readonly start: HeadParameters;
+  /** The pretrained head, which L2-SP pulls toward. */
+  readonly anchors: HeadParameters;
+  readonly options: ResolvedPersonalizeOptions;
+  readonly onStep?: ((progress: StepProgress) => void) | undefined;
+  readonly isCancelled?: () => boolean;
+}
+
+/** A loss this many times the first one (or NaN/Inf) means training diverged. */
+const DIVERGENCE_FACTOR = 10;
+
+function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(order: Uint32Array, random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const tmp = order[i]!;
+    order[i] = order[j]!;
+    order[j] = tmp;
+  }
+}
+
+async function accuracy(runner: HeadRunner, set: TrainingSet, parameters: HeadParameters): Promise<number> {
+  const probs = await runner.probabilities(set.features, set.count, parameters);
+  const classes = probs.length / set.count;
+  let correct = 0;
+  for (let i = 0; i < set.count; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[i * classes + c]! > probs[i * classes + best]!) best = c;
+    if (best === set.labels[i]) correct++;
+  }
+  return correct / set.count;
+}
+
+/**
+ * Few-step SGD on the head over shuffled mini-batches of precomputed features. Returns the new
+ * head and a report; throws (leaving `start` untouched) on divergence or cancellation.
+ */
+export async function runPersonalization(run: PersonalizationRun): Promise<{ parameters: HeadParameters; report: PersonalizeReport }> {
+  const started = performance.now();
+  const { runner, featureSize, samples, replay, options } = run;
+  const poolSize = samples.count + (replay?.count ?? 0);
+  const poolFeatures = (i: number) =>
+    i < samples.count ? samples.features.subarray(i * featureSize, (i + 1) * featureSize) : replay!.features.subarray((i - samples.count) * featureSize, (i - samples.count + 1) * featureSize);
+  const poolLabel = (i: number) => (i < samples.count ? samples.labels[i]! : replay!.labels[i - samples.count]!);
+
+  const batchSize = Math.min(options.batchSize, poolSize);
+  const batchFeatures = new Float32Array(batchSize * featureSize);
+  const random = createRandom(options.seed);
+  const order = Uint32Array.from({ length: poolSize }, (_, i) => i);
+  shuffle(order, random);
+  let cursor = 0;
+
+  const accuracyBefore = await accuracy(runner, samples, run.start);
+  let parameters = cloneParameters(run.start);
+  let velocity = zerosLike(parameters);
+  const losses: number[] = [];
+  const hyper = { learningRate: options.learningRate, momentum: options.momentum, l2Sp: options.l2Sp };
+
+  for (let step = 1; step <= options.steps; step++) {
+    if (run.isCancelled?.()) {
+      throw new EdgetuneError(ErrorCodes.ABORTED, `personalization was aborted at step ${step} of ${options.steps}; the head is unchanged`);
+    }
+    const labels = new BigInt64Array(batchSize);
+    for (let b = 0; b < batchSize; b++) {
+      if (cursor === poolSize) {
+        shuffle(order, random);
+        cursor = 0;
+      }
+      const index = order[cursor++]!;
+      batchFeatures.set(poolFeatures(index), b * featureSize);
+      labels[b] = BigInt(poolLabel(index));
+    }
+    const result = await runner.step(batchFeatures, labels, parameters, velocity, run.anchors, hyper);
+    const limit = DIVERGENCE_FACTOR * Math.max(losses[0] ?? result.loss, 0.5);
+    if (!Number.isFinite(result.loss) || result.loss > limit) {
+      throw new EdgetuneError(
+        ErrorCodes.TRAINING_DIVERGED,
+        `personalization diverged at step ${step}: loss ${result.loss} (first step ${losses[0] ?? result.loss}); ` +
+          'the head was rolled back to where it was before this call. Lower learningRate or check the labels.',
+      );
+    }
+    losses.push(result.loss);
+    parameters = result.parameters;
+    velocity = result.velocity;
+    run.onStep?.({ step, steps: options.steps, loss: result.loss });
+  }
+
+  const accuracyAfter = await accuracy(runner, samples, parameters);
+  const milliseconds = performance.now() - started;
+  return {
+    parameters,
+    report: {
+      steps: options.steps,
+      losses,
+      accuracyBefore,
+      accuracyAfter,
+      samples: samples.count,
+      replaySamples: replay?.count ?? 0,
+      milliseconds,
+      millisecondsPerStep: milliseconds / options.steps,
+      runsPerStep: 1,
+    },
+  };
+}
