@@ -53,10 +53,9 @@ export class PersonalizationHost {
 
   #headRunner(): Promise<HeadRunner> {
     this.#runner ??= (async () => {
-      const [head, trainStep] = await Promise.all([
-        this.createSession(this.files.head, 'head.onnx'),
-        this.createSession(this.files.trainStep, 'train-step.onnx'),
-      ]);
+      // One after the other: the WebGPU EP refuses to create two sessions at once.
+      const head = await this.createSession(this.files.head, 'head.onnx');
+      const trainStep = await this.createSession(this.files.trainStep, 'train-step.onnx');
       return new HeadRunner(this.ort, this.manifest, head, trainStep);
     })();
     this.#runner.catch(() => (this.#runner = undefined));
