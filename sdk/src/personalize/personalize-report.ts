@@ -7,7 +7,10 @@ export interface PersonalizeReport {
   readonly accuracyAfter: number;
   readonly samples: number;
   readonly replaySamples: number;
+  /** The whole call in the worker: features, accuracy before/after and the steps. */
   readonly milliseconds: number;
+  /** The SGD steps alone. */
+  readonly trainingMilliseconds: number;
   readonly millisecondsPerStep: number;
   /** ONNX Runtime session runs per SGD step. */
   readonly runsPerStep: number;

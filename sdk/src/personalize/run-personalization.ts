@@ -83,6 +83,7 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
   let velocity = zerosLike(parameters);
   const losses: number[] = [];
   const hyper = { learningRate: options.learningRate, momentum: options.momentum, l2Sp: options.l2Sp };
+  const loopStarted = performance.now();
 
   for (let step = 1; step <= options.steps; step++) {
     if (run.isCancelled?.()) {
@@ -113,6 +114,7 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
     run.onStep?.({ step, steps: options.steps, loss: result.loss });
   }
 
+  const trainingMilliseconds = performance.now() - loopStarted;
   const accuracyAfter = await accuracy(runner, samples, parameters);
   const milliseconds = performance.now() - started;
   return {
@@ -125,7 +127,8 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
       samples: samples.count,
       replaySamples: replay?.count ?? 0,
       milliseconds,
-      millisecondsPerStep: milliseconds / options.steps,
+      trainingMilliseconds,
+      millisecondsPerStep: trainingMilliseconds / options.steps,
       runsPerStep: 1,
     },
   };
