@@ -35,8 +35,8 @@ ${line(history.map((m) => m.loss), yLoss, '#c0392b')}
 ${line(history.map((m) => m.valLoss), yLoss, '#c0392b', '5,4')}
 ${line(history.map((m) => m.accuracy), yAcc, '#2471a3')}
 ${line(history.map((m) => m.valAccuracy), yAcc, '#2471a3', '5,4')}
-<text x="${pad.left + 8}" y="${pad.top + 14}" fill="#c0392b">loss (train solid, validation dashed)</text>
-<text x="${pad.left + 8}" y="${pad.top + 28}" fill="#2471a3">accuracy (train solid, validation dashed)</text>
+<text x="${width - pad.right}" y="14" text-anchor="end"><tspan fill="#c0392b">loss</tspan> / <tspan fill="#2471a3">accuracy</tspan></text>
+<text x="${width - pad.right}" y="28" text-anchor="end" fill="#555">train solid, validation dashed</text>
 </svg>
 `;
 }
