@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli } from './cli.ts';
 import { defaultMnistDir, loadMnistSplit, takeFirst } from './data/mnist.ts';
 import { ARCHITECTURES, isArchitectureName, type ArchitectureName } from './train/architectures.ts';
-import { commitStagingDirectory, createStagingDirectory } from './train/checkpoint-directory.ts';
 import { formatSeconds, ProgressBar } from './train/progress-bar.ts';
-import { saveLayersModel } from './train/tfjs-model-files.ts';
+import { serializeLayersModel } from './train/tfjs-model-files.ts';
+import { exportCheckpoint } from './export/export-checkpoint.ts';
+import { evaluateOnnxModel } from './evaluate/evaluate-onnx.ts';
 import { defaultConfig, trainModel, type TrainConfig } from './train/train-loop.ts';
 import { trainingCurveSvg } from './train/training-curve.ts';
 import { useWasmBackend } from './train/wasm-backend.ts';
@@ -106,10 +106,7 @@ await runCli(async () => {
     const trainingSeconds = (performance.now() - started) / 1000;
     console.error(`  best validation epoch ${result.bestEpoch}; trained in ${formatSeconds(trainingSeconds)}`);
 
-    const staging = await createStagingDirectory(finalDir);
     try {
-      const trainingDir = join(staging, 'training');
-      await saveLayersModel(result.model, trainingDir);
       const bestMetrics = result.history[result.bestEpoch - 1]!;
       const training = {
         framework: `TensorFlow.js ${tf.version_core} (${tf.getBackend()} backend)`,
@@ -124,30 +121,27 @@ await runCli(async () => {
         curveFile: 'training/curve.svg',
         sourceModel: 'training/model.json',
       };
-      await writeFile(join(trainingDir, 'metrics.json'), `${JSON.stringify({ ...training, history: result.history }, null, 2)}\n`);
-      await writeFile(join(trainingDir, 'curve.svg'), trainingCurveSvg(architecture.checkpoint, result.history));
-      // Loaded late so a long training run picks up the exporter as it is when training ends.
-      const { exportCheckpoint } = await import('./export/export-checkpoint.ts');
-      const { evaluateOnnxModel } = await import('./evaluate/evaluate-onnx.ts');
+      // The tfjs source model, metrics and curve go in with the checkpoint, in one atomic swap.
+      const extraFiles = new Map<string, Uint8Array | string>();
+      for (const [name, content] of await serializeLayersModel(result.model)) extraFiles.set(`training/${name}`, content);
+      extraFiles.set('training/metrics.json', `${JSON.stringify({ ...training, history: result.history }, null, 2)}\n`);
+      extraFiles.set('training/curve.svg', trainingCurveSvg(architecture.checkpoint, result.history));
       const manifest = await exportCheckpoint(result.model, {
         name: architecture.checkpoint,
         version: values.version,
         headLayers,
-        outDir: staging,
+        outDir: finalDir,
         training,
+        extraFiles,
         measureAccuracy: async (bytes: Uint8Array) => {
           const { confusion: _confusion, ...accuracy } = await evaluateOnnxModel(bytes);
           return { ...accuracy, dataset: 'mnist-test-10k', file: 'model.onnx' };
         },
       });
-      await commitStagingDirectory(staging, finalDir);
       const accuracy = manifest.testAccuracy;
       console.error(
         `  wrote ${finalDir}: MNIST test accuracy ${(accuracy.value * 100).toFixed(2)}% (${accuracy.correct}/${accuracy.total}) by ${accuracy.runtime}`,
       );
-    } catch (error) {
-      console.error(`  export failed; the trained tfjs model is kept in ${staging}/training (re-export with npm run export)`);
-      throw error;
     } finally {
       result.model.dispose();
     }

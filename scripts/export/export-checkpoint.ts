@@ -26,6 +26,11 @@ export interface ExportCheckpointOptions {
   measureAccuracy: (modelOnnx: Uint8Array) => Promise<TestAccuracy>;
   /** Defaults to now; fixed in tests for reproducible manifests. */
   createdAt?: string;
+  /**
+   * Files beside the checkpoint that are not part of it (e.g. `training/model.json`), written in
+   * the same atomic swap; a subdirectory named here replaces the old one.
+   */
+  extraFiles?: ReadonlyMap<string, Uint8Array | string>;
 }
 
 export const INPUT_PREPROCESSING =
@@ -47,7 +52,11 @@ export async function exportCheckpoint(model: tf.LayersModel, options: ExportChe
 
   const testAccuracy = await options.measureAccuracy(artifacts.modelOnnx);
   const manifest = parseManifest(describeCheckpoint(artifacts, options, testAccuracy, digests(checkpointFiles)));
-  const files = new Map<string, Uint8Array | string>([...checkpointFiles, ['manifest.json', `${JSON.stringify(manifest, null, 2)}\n`]]);
+  const files = new Map<string, Uint8Array | string>([
+    ...checkpointFiles,
+    ['manifest.json', `${JSON.stringify(manifest, null, 2)}\n`],
+    ...(options.extraFiles ?? []),
+  ]);
   await replaceDirectory(options.outDir, { files, preserveSubdirectories: true });
   return manifest;
 }

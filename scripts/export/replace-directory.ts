@@ -9,7 +9,7 @@ import { cp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface DirectoryReplacement {
-  /** Files to write, keyed by file name. */
+  /** Files to write, keyed by path relative to the target (subdirectories allowed). */
   readonly files: ReadonlyMap<string, Uint8Array | string>;
   /**
    * Subdirectories of the existing target are carried over (e.g. `training/`, which holds
@@ -25,10 +25,15 @@ export async function replaceDirectory(target: string, { files, preserveSubdirec
   const retired = `${staging}-old`;
   await mkdir(staging);
   try {
-    for (const [name, content] of files) await writeFile(join(staging, name), content);
+    for (const [name, content] of files) {
+      // Names may be nested ("training/model.json").
+      await mkdir(dirname(join(staging, name)), { recursive: true });
+      await writeFile(join(staging, name), content);
+    }
     if (preserveSubdirectories) {
       for (const entry of await existingEntries(target)) {
-        if (entry.isDirectory() && !files.has(entry.name)) {
+        const replaced = [...files.keys()].some((name) => name === entry.name || name.startsWith(`${entry.name}/`));
+        if (entry.isDirectory() && !replaced) {
           // Copied, not moved: until the swap below, the target stays complete.
           await cp(join(target, entry.name), join(staging, entry.name), { recursive: true });
         }

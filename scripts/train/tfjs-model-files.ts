@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /*
@@ -7,8 +7,9 @@ import { join } from 'node:path';
  * here in its standard format: model.json (topology + weights manifest) beside weights.bin.
  */
 
-export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
+/** The layers model as its two files, `model.json` and `weights.bin`, in memory. */
+export async function serializeLayersModel(model: tf.LayersModel): Promise<Map<string, Uint8Array | string>> {
+  const files = new Map<string, Uint8Array | string>();
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weightData = tf.io.concatenateArrayBuffers(
@@ -21,11 +22,12 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
       };
-      await writeFile(join(dir, 'weights.bin'), new Uint8Array(weightData));
-      await writeFile(join(dir, 'model.json'), `${JSON.stringify(modelJson)}\n`);
+      files.set('model.json', `${JSON.stringify(modelJson)}\n`);
+      files.set('weights.bin', new Uint8Array(weightData));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
+  return files;
 }
 
 export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
