@@ -4,18 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
+import { createRandom } from '../../sdk/src/personalize/seeded-random.ts';
 
-/** mulberry32: a tiny seeded PRNG, so test data is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so test data is the same on every run. */
+export const seededRandom = createRandom;
 
 export function uniformArray(random: () => number, length: number, low = 0, high = 1): Float32Array {
   return Float32Array.from({ length }, () => low + (high - low) * random());

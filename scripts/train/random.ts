@@ -1,25 +1,11 @@
-/** A small seeded PRNG (mulberry32): training must be reproducible for a given --seed. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom, shuffleInPlace } from '../../sdk/src/personalize/seeded-random.ts';
 
-/** Fisher-Yates shuffle of 0..n-1. */
+export { createRandom };
+
+/** A shuffled 0..n-1. */
 export function shuffledIndices(n: number, random: () => number): Uint32Array {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const tmp = order[i]!;
-    order[i] = order[j]!;
-    order[j] = tmp;
-  }
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  shuffleInPlace(order, random);
   return order;
 }
 

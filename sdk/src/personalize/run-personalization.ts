@@ -3,6 +3,7 @@ import { cloneParameters, zerosLike, type HeadParameters } from './head-paramete
 import type { HeadRunner } from './head-runner.ts';
 import type { ResolvedPersonalizeOptions } from './personalize-options.ts';
 import type { PersonalizeReport, StepProgress } from './personalize-report.ts';
+import { createRandom, shuffleInPlace } from './seeded-random.ts';
 
 export interface TrainingSet {
   /** `count` feature rows of `featureSize` floats. */
@@ -27,25 +28,6 @@ export interface PersonalizationRun {
 
 /** A loss this many times the first one (or NaN/Inf) means training diverged. */
 const DIVERGENCE_FACTOR = 10;
-
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle(order: Uint32Array, random: () => number): void {
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const tmp = order[i]!;
-    order[i] = order[j]!;
-    order[j] = tmp;
-  }
-}
 
 async function accuracy(runner: HeadRunner, set: TrainingSet, parameters: HeadParameters): Promise<number> {
   const probs = await runner.probabilities(set.features, set.count, parameters);
@@ -75,7 +57,7 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
   const batchFeatures = new Float32Array(batchSize * featureSize);
   const random = createRandom(options.seed);
   const order = Uint32Array.from({ length: poolSize }, (_, i) => i);
-  shuffle(order, random);
+  shuffleInPlace(order, random);
   let cursor = 0;
 
   const accuracyBefore = await accuracy(runner, samples, run.start);
@@ -92,7 +74,7 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
     const labels = new BigInt64Array(batchSize);
     for (let b = 0; b < batchSize; b++) {
       if (cursor === poolSize) {
-        shuffle(order, random);
+        shuffleInPlace(order, random);
         cursor = 0;
       }
       const index = order[cursor++]!;
