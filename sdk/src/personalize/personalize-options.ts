@@ -1,14 +1,14 @@
 import { InputRangeError, InputTypeError } from '../errors.ts';
 
 export interface PersonalizeOptions {
-  /** SGD steps (default 20). */
+  /** SGD steps (default 100). */
   readonly steps?: number;
   readonly learningRate?: number;
   /** Mini-batch size; a smaller sample set is used whole (default 32). */
   readonly batchSize?: number;
   /** Heavy-ball momentum in [0, 1) (default 0.9). */
   readonly momentum?: number;
-  /** L2-SP: strength of the pull toward the pretrained head (default 0.01). */
+  /** L2-SP: strength of the pull toward the pretrained head (default 0.1). */
   readonly l2Sp?: number;
   /** Shuffling seed: the same samples and seed give the same head (default 0). */
   readonly seed?: number;
@@ -16,12 +16,17 @@ export interface PersonalizeOptions {
 
 export type ResolvedPersonalizeOptions = Required<PersonalizeOptions>;
 
+/**
+ * Chosen on validation data in the shifted-domain evaluation (docs/personalization-eval.md): for
+ * the shipped one-layer head, 100 gentle steps with a firm pull toward the pretrained head gain
+ * the most on a new writing style while forgetting the least of MNIST.
+ */
 export const PERSONALIZE_DEFAULTS: ResolvedPersonalizeOptions = {
-  steps: 20,
-  learningRate: 0.05,
+  steps: 100,
+  learningRate: 0.003,
   batchSize: 32,
   momentum: 0.9,
-  l2Sp: 0.01,
+  l2Sp: 0.1,
   seed: 0,
 };
 

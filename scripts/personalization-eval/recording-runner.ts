@@ -1,0 +1,30 @@
+/**
+ * A HeadRunner that keeps the head after chosen step counts. runPersonalization's batches depend
+ * only on the seed and the samples, never on the number of steps, so the head after step 50 of a
+ * 200-step call is exactly what a 50-step call returns: one long call tunes every step count.
+ */
+import type { HeadParameters } from '../../sdk/src/personalize/head-parameters.ts';
+import { HeadRunner, type StepResult } from '../../sdk/src/personalize/head-runner.ts';
+
+export class RecordingRunner extends HeadRunner {
+  readonly snapshots = new Map<number, HeadParameters>();
+  /** Steps run so far; after a divergence, the step that diverged (its result was rejected). */
+  stepsRun = 0;
+  #checkpoints: ReadonlySet<number> = new Set();
+
+  /** Starts a new recording (one runner serves many calls). */
+  record(checkpoints: readonly number[]): this {
+    this.#checkpoints = new Set(checkpoints);
+    this.snapshots.clear();
+    this.stepsRun = 0;
+    return this;
+  }
+
+  override async step(...args: Parameters<HeadRunner['step']>): Promise<StepResult> {
+    const result = await super.step(...args);
+    this.stepsRun++;
+    // ONNX Runtime returns fresh output buffers on every run, so keeping references is safe.
+    if (this.#checkpoints.has(this.stepsRun)) this.snapshots.set(this.stepsRun, result.parameters);
+    return result;
+  }
+}
