@@ -122,8 +122,8 @@ export class Classifier {
     const predictions: Prediction[] = [];
     for (let start = 0; start < count; start += MAX_BATCH) {
       const n = Math.min(MAX_BATCH, count - start);
-      // Each chunk is a fresh copy whose buffer is transferred, not cloned.
-      const chunk = pixels.slice(start * 784, (start + n) * 784);
+      // Each chunk's buffer is transferred, not cloned; `pixels` is already our own copy.
+      const chunk = n === count ? pixels : pixels.slice(start * 784, (start + n) * 784);
       const probs = await this.#call((api) => api.classify(transfer(chunk, [chunk.buffer]), n));
       predictions.push(...toPredictions(probs, this.labels, n, topK));
     }
@@ -212,7 +212,12 @@ export class Classifier {
     try {
       // Terminating a Node worker while onnxruntime-node is mid-run aborts the process, so the
       // worker releases its sessions first; the timeout only guards against a hung worker.
-      await Promise.race([connection.api.dispose(), connection.crashed, delay(10_000)]);
+      const timeout = delay(10_000);
+      try {
+        await Promise.race([connection.api.dispose(), connection.crashed, timeout.promise]);
+      } finally {
+        timeout.cancel();
+      }
     } finally {
       await connection.terminate();
     }
@@ -276,6 +281,11 @@ function abortError(signal: AbortSignal): EdgetuneError {
   return new EdgetuneError(ErrorCodes.ABORTED, 'loading was aborted by the caller’s AbortSignal', { cause: signal.reason });
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** A timer that can be cancelled, so a settled race leaves nothing keeping Node alive. */
+function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
 }

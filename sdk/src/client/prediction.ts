@@ -18,13 +18,26 @@ export interface Prediction {
 
 export function toPredictions(probs: Float32Array, labels: readonly string[], count: number, topK: number): Prediction[] {
   const classes = labels.length;
-  const predictions: Prediction[] = [];
+  const predictions: Prediction[] = new Array(count);
+  const order = new Int32Array(topK);
   for (let i = 0; i < count; i++) {
-    const scores = probs.slice(i * classes, (i + 1) * classes);
-    const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
-    const top = order.slice(0, topK).map((index) => ({ label: labels[index]!, index, score: scores[index]! }));
+    // A view, not a copy: `probs` came from the worker and belongs to the caller alone.
+    const scores = probs.subarray(i * classes, (i + 1) * classes);
+    // Top-k by insertion: k is at most the number of labels, and usually 3.
+    let filled = 0;
+    for (let c = 0; c < classes; c++) {
+      const score = scores[c]!;
+      if (filled === topK && score <= scores[order[filled - 1]!]!) continue;
+      let at = filled < topK ? filled++ : topK - 1;
+      while (at > 0 && scores[order[at - 1]!]! < score) {
+        order[at] = order[at - 1]!;
+        at--;
+      }
+      order[at] = c;
+    }
+    const top = Array.from(order.subarray(0, filled), (index) => ({ label: labels[index]!, index, score: scores[index]! }));
     const best = top[0]!;
-    predictions.push({ label: best.label, index: best.index, confidence: best.score, scores, top });
+    predictions[i] = { label: best.label, index: best.index, confidence: best.score, scores, top };
   }
   return predictions;
 }

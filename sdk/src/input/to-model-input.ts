@@ -24,8 +24,27 @@ function writeImage(image: CheckedImage, argumentName: string, output: Float32Ar
   centerDigit(gray, image.width, box, output);
 }
 
+/** Tolerance for float rounding just outside [0,1], as readInput allows. */
+const ROUNDING = 1e-6;
+
+/**
+ * The common case, a model-ready Float32Array(784), checked and copied in one pass. Anything
+ * unusual (a bad value, another realm's array) takes the full path, which names the problem.
+ */
+function copyIfNormalized(input: unknown, output: Float32Array): boolean {
+  if (!(input instanceof Float32Array) || input.length !== MODEL_PIXEL_COUNT) return false;
+  for (let i = 0; i < MODEL_PIXEL_COUNT; i++) {
+    const value = input[i]!;
+    // Written so NaN fails too.
+    if (!(value >= -ROUNDING && value <= 1 + ROUNDING)) return false;
+    output[i] = value < 0 ? 0 : value > 1 ? 1 : value;
+  }
+  return true;
+}
+
 /** Normalizes one input into `output` (784 zeroed floats). */
 function writeModelInput(input: unknown, argumentName: string, output: Float32Array): void {
+  if (copyIfNormalized(input, output)) return;
   const read = readInput(input, argumentName);
   switch (read.kind) {
     case 'normalized':

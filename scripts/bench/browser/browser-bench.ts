@@ -1,0 +1,224 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../../../test/support/headless-chromium.ts';
+import type { BenchCheckpoint } from '../bench-checkpoint.ts';
+import { summarize, type SampleSummary } from '../sample-stats.ts';
+import { startBenchServer } from './bench-server.ts';
+import {
+  BARE_WORKER_CONTENDER,
+  DIRECT_CONTENDER,
+  ECHO_CONTENDER,
+  PAGE_GLOBAL,
+  PAGE_PATH,
+  SDK_CONTENDER,
+  type BenchPageWindow,
+  type ColdStartRequest,
+  type LatencyReply,
+  type LatencyRequest,
+  type StartTiming,
+  type PersonalizeTimingReply,
+  type PersonalizeTimingRequest,
+} from './page-protocol.ts';
+
+/** The SDK's default on this 2-core box (cores / 2), and ORT Web's own default. */
+const BROWSER_THREADS = 1;
+const WARMUP_ROUNDS = 2;
+const WASM_CALLS_PER_TURN = 25;
+const WEBGPU_CALLS_PER_TURN = 5;
+/** No single page step should take this long; a hang fails the bench instead of stalling it. */
+const STEP_TIMEOUT_MS = 180_000;
+
+export interface BrowserBenchResults {
+  readonly chromium: string;
+  readonly threads: number;
+  readonly crossOriginIsolated: boolean;
+  readonly latency: {
+    readonly sdkMs: SampleSummary;
+    readonly directMs: SampleSummary;
+    /** Median SDK latency minus median direct latency. */
+    readonly overheadMs: number;
+    /** ORT in a plain worker: what running off the main thread costs without the SDK's layers. */
+    readonly bareWorkerMs: SampleSummary;
+    /** A bare worker round trip: what any off-thread design pays at least. */
+    readonly workerEchoMs: SampleSummary;
+    readonly runtimes: Record<string, string>;
+    readonly sameTopClass: boolean;
+  };
+  /** Fresh browser context each time: empty HTTP cache and Cache API. */
+  readonly coldStart: { readonly ms: SampleSummary; readonly loadedFrom: readonly string[] };
+  /** The page reloaded in the same context: model files from the Cache API. */
+  readonly warmStart: { readonly ms: SampleSummary; readonly loadedFrom: readonly string[] };
+  readonly webgpu: { readonly ms: SampleSummary; readonly runtime: string } | { readonly unavailable: string };
+  /** personalize(): 20 SGD steps x batch 32 through the SDK's worker on WASM. */
+  readonly personalize: { readonly stepsMs: SampleSummary; readonly callMs: SampleSummary; readonly runtime: string };
+}
+
+const PERSONALIZE_STEPS = 20;
+const PERSONALIZE_BATCH = 32;
+
+interface Log {
+  (line: string): void;
+}
+
+function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function openBenchPage(context: BrowserContext, url: string, log: Log): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => log(`browser: page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') log(`browser: console ${message.type()}: ${message.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction((name) => name in globalThis, PAGE_GLOBAL, { timeout: STEP_TIMEOUT_MS });
+  return page;
+}
+
+async function reloadBenchPage(page: Page): Promise<void> {
+  await page.reload();
+  await page.waitForFunction((name) => name in globalThis, PAGE_GLOBAL, { timeout: STEP_TIMEOUT_MS });
+}
+
+function startClassifier(page: Page, request: ColdStartRequest): Promise<StartTiming> {
+  return withTimeout(
+    page.evaluate(([name, req]) => (globalThis as unknown as BenchPageWindow)[name].startClassifier(req), [PAGE_GLOBAL, request] as const),
+    'loadClassifier + first classify',
+  );
+}
+
+/** Cold then warm start, once per fresh context; the first pair only warms the server and disk. */
+async function measureStarts(browser: Browser, url: string, request: ColdStartRequest, runs: number, log: Log) {
+  const cold: StartTiming[] = [];
+  const warm: StartTiming[] = [];
+  for (let run = -1; run < runs; run++) {
+    const context = await browser.newContext();
+    try {
+      const page = await openBenchPage(context, url, log);
+      const first = await startClassifier(page, request);
+      await reloadBenchPage(page);
+      const second = await startClassifier(page, request);
+      if (run >= 0) {
+        cold.push(first);
+        warm.push(second);
+      }
+    } finally {
+      await context.close();
+    }
+  }
+  return { cold, warm };
+}
+
+async function measureLatency(
+  browser: Browser,
+  url: string,
+  request: LatencyRequest,
+  method: 'wasmLatency' | 'webgpuLatency',
+  log: Log,
+): Promise<LatencyReply | undefined> {
+  // Its own context: no ORT instance or worker from another step shares the page.
+  const context = await browser.newContext();
+  try {
+    const page = await openBenchPage(context, url, log);
+    return await withTimeout(
+      page.evaluate(([name, m, req]) => (globalThis as unknown as BenchPageWindow)[name][m](req), [PAGE_GLOBAL, method, request] as const),
+      method,
+    );
+  } finally {
+    await context.close();
+  }
+}
+
+export async function runBrowserBench(
+  checkpoint: BenchCheckpoint,
+  image: Uint8Array,
+  options: {
+    readonly rounds: number;
+    readonly log: Log;
+    /** Labelled images for the personalization timing: 784 bytes each. */
+    readonly samples: { readonly images: Uint8Array; readonly labels: Uint8Array };
+  },
+): Promise<BrowserBenchResults> {
+  const { log } = options;
+  const server = await startBenchServer(checkpoint.modelsDir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] });
+  try {
+    const url = `${server.origin}${PAGE_PATH}`;
+    const manifestUrl = `/models/${checkpoint.name}/manifest.json`;
+    const pixels = Array.from(image);
+    const latencyRequest = (callsPerTurn: number): LatencyRequest => ({
+      manifestUrl,
+      modelUrl: `/models/${checkpoint.name}/model.onnx`,
+      inputName: checkpoint.inputName,
+      probsName: checkpoint.probsName,
+      threads: BROWSER_THREADS,
+      image: pixels,
+      rounds: options.rounds,
+      warmupRounds: WARMUP_ROUNDS,
+      callsPerTurn,
+      turnWarmupCalls: 1,
+    });
+
+    const startRuns = Math.max(1, Math.ceil(options.rounds / 4));
+    log(`browser: cold and warm starts, ${startRuns} fresh contexts (plus one to warm up)`);
+    const starts = await measureStarts(browser, url, { manifestUrl, threads: BROWSER_THREADS, image: pixels }, startRuns, log);
+
+    log(`browser: single-image latency, SDK worker vs ORT on the main thread, ${options.rounds} x ${WASM_CALLS_PER_TURN} calls each`);
+    const wasm = await measureLatency(browser, url, latencyRequest(WASM_CALLS_PER_TURN), 'wasmLatency', log);
+    if (!wasm) throw new Error('the bench page returned no wasm latencies');
+    const sdkMs = summarize(wasm.samples[SDK_CONTENDER]!);
+    const directMs = summarize(wasm.samples[DIRECT_CONTENDER]!);
+
+    log(`browser: WebGPU (SwiftShader) single-image latency, ${options.rounds} x ${WEBGPU_CALLS_PER_TURN} calls`);
+    const webgpu = await measureLatency(browser, url, latencyRequest(WEBGPU_CALLS_PER_TURN), 'webgpuLatency', log);
+
+    log(`browser: personalize, ${PERSONALIZE_STEPS} steps x batch ${PERSONALIZE_BATCH} through the SDK worker (wasm), ${options.rounds} rounds`);
+    const personalizeContext = await browser.newContext();
+    let personalize: PersonalizeTimingReply;
+    try {
+      const page = await openBenchPage(personalizeContext, url, log);
+      const request: PersonalizeTimingRequest = {
+        manifestUrl,
+        threads: BROWSER_THREADS,
+        images: Array.from(options.samples.images),
+        labels: Array.from(options.samples.labels),
+        steps: PERSONALIZE_STEPS,
+        batchSize: PERSONALIZE_BATCH,
+        rounds: options.rounds,
+      };
+      personalize = await withTimeout(
+        page.evaluate(([name, req]) => (globalThis as unknown as BenchPageWindow)[name].personalizeTiming(req), [PAGE_GLOBAL, request] as const),
+        'personalizeTiming',
+      );
+    } finally {
+      await personalizeContext.close();
+    }
+
+    return {
+      personalize: { stepsMs: summarize(personalize.stepsMs), callMs: summarize(personalize.callMs), runtime: personalize.runtime },
+      chromium: browser.version(),
+      threads: BROWSER_THREADS,
+      crossOriginIsolated: wasm.crossOriginIsolated,
+      latency: {
+        sdkMs,
+        directMs,
+        overheadMs: sdkMs.median - directMs.median,
+        bareWorkerMs: summarize(wasm.samples[BARE_WORKER_CONTENDER]!),
+        workerEchoMs: summarize(wasm.samples[ECHO_CONTENDER]!),
+        runtimes: wasm.runtimes,
+        sameTopClass: wasm.topClasses[SDK_CONTENDER] === wasm.topClasses[DIRECT_CONTENDER],
+      },
+      coldStart: { ms: summarize(starts.cold.map((start) => start.ms)), loadedFrom: starts.cold.map((start) => start.loadedFrom) },
+      warmStart: { ms: summarize(starts.warm.map((start) => start.ms)), loadedFrom: starts.warm.map((start) => start.loadedFrom) },
+      webgpu: webgpu
+        ? { ms: summarize(webgpu.samples[SDK_CONTENDER]!), runtime: webgpu.runtimes[SDK_CONTENDER] ?? '' }
+        : { unavailable: 'navigator.gpu gave no adapter' },
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

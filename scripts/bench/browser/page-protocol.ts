@@ -1,0 +1,85 @@
+import type { SamplesByContender } from '../interleave.ts';
+
+/*
+ * What the Node driver asks of the bench page and what it answers: plain data, since it crosses
+ * page.evaluate as JSON.
+ */
+
+/** Where the page finds its API once its module has loaded. */
+export const PAGE_GLOBAL = 'edgetuneBench';
+/** The page, relative to the repository root the bench server serves. */
+export const PAGE_PATH = '/scripts/bench/browser/index.html';
+
+export const SDK_CONTENDER = 'sdk-worker';
+export const DIRECT_CONTENDER = 'ort-main-thread';
+/** ONNX Runtime in a worker without the SDK around it, for scale. */
+export const BARE_WORKER_CONTENDER = 'ort-bare-worker';
+/** A bare postMessage round trip to an idle worker, for scale. */
+export const ECHO_CONTENDER = 'worker-echo';
+
+export interface ColdStartRequest {
+  readonly manifestUrl: string;
+  readonly threads: number;
+  /** One MNIST image, 784 bytes 0-255. */
+  readonly image: readonly number[];
+}
+
+export interface StartTiming {
+  /** From the loadClassifier() call to the first classify() result. */
+  readonly ms: number;
+  /** 'network' on a cold start, 'cache' when the Cache API served every file. */
+  readonly loadedFrom: string;
+  readonly runtime: string;
+  readonly topClass: number;
+}
+
+export interface LatencyRequest {
+  readonly manifestUrl: string;
+  readonly modelUrl: string;
+  readonly inputName: string;
+  readonly probsName: string;
+  readonly threads: number;
+  readonly image: readonly number[];
+  readonly rounds: number;
+  readonly warmupRounds: number;
+  readonly callsPerTurn: number;
+  /** Untimed calls opening each turn (see InterleaveOptions). */
+  readonly turnWarmupCalls: number;
+}
+
+export interface LatencyReply {
+  readonly samples: SamplesByContender;
+  readonly runtimes: Record<string, string>;
+  readonly topClasses: Record<string, number>;
+  readonly crossOriginIsolated: boolean;
+}
+
+export interface PersonalizeTimingRequest {
+  readonly manifestUrl: string;
+  readonly threads: number;
+  /** `labels.length` MNIST images, 784 bytes 0-255 each. */
+  readonly images: readonly number[];
+  readonly labels: readonly number[];
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly rounds: number;
+}
+
+export interface PersonalizeTimingReply {
+  /** report.trainingMilliseconds: the SGD steps alone, timed in the worker. */
+  readonly stepsMs: number[];
+  /** The whole personalize() call as the page sees it. */
+  readonly callMs: number[];
+  readonly runtime: string;
+}
+
+export interface BenchPageApi {
+  /** Personalization (issue 4's shape) through the SDK's worker on WASM. */
+  personalizeTiming(request: PersonalizeTimingRequest): Promise<PersonalizeTimingReply>;
+  startClassifier(request: ColdStartRequest): Promise<StartTiming>;
+  wasmLatency(request: LatencyRequest): Promise<LatencyReply>;
+  /** Undefined when the browser offers no WebGPU adapter. */
+  webgpuLatency(request: LatencyRequest): Promise<LatencyReply | undefined>;
+}
+
+export type BenchPageWindow = { readonly [PAGE_GLOBAL]: BenchPageApi };

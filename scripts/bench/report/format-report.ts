@@ -1,0 +1,145 @@
+import { cpus } from 'node:os';
+import type { BenchResults } from '../bench-results.ts';
+import type { BrowserBenchResults } from '../browser/browser-bench.ts';
+import type { CpuCompetition } from '../cpu-competition.ts';
+import { directName, sdkName, TFJS_NAME, type NodeBenchResults } from '../node/node-bench.ts';
+import type { SampleSummary } from '../sample-stats.ts';
+import type { BundleSize } from '../size/sdk-size.ts';
+import type { PersonalizeNodeResults } from '../personalize/personalize-node-bench.ts';
+import type { TargetCheck } from '../targets.ts';
+import { formatTable } from './text-table.ts';
+
+const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+const ms = (value: number) => (value < 10 ? value.toFixed(3) : value.toFixed(1));
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+const ratio = (value: number) => `${value.toFixed(2)}x`;
+
+function competitionSummary(competition: Record<string, CpuCompetition | undefined>): string {
+  const parts = Object.entries(competition).map(([section, measured]) =>
+    measured ? `${section} ${measured.otherCores.toFixed(2)} cores (steal ${measured.stealCores.toFixed(2)})` : `${section} unknown`,
+  );
+  return parts.length > 0 ? parts.join(', ') : 'not measured';
+}
+
+function spread(summary: SampleSummary, format: (value: number) => string): string[] {
+  return [format(summary.median), format(summary.p10), format(summary.p90)];
+}
+
+function nodeSection(node: NodeBenchResults, cpuDerivation: string): string {
+  const rows = node.throughput.map((row) => [
+    row.contender,
+    String(row.threads),
+    ...spread(row.imagesPerSecond, integer),
+    row.gflopsPerSecond.toFixed(1),
+    percent(row.peakFraction),
+    row.runtime,
+  ]);
+  const threadCounts = [...new Set(node.throughput.filter((row) => row.contender.startsWith('sdk')).map((row) => row.threads))];
+  const median = (name: string) => node.throughput.find((row) => row.contender === name)!.imagesPerSecond.median;
+  const ratios = threadCounts.map(
+    (threads) =>
+      `  ${threads} thread${threads === 1 ? ' ' : 's'}: SDK / direct ORT ${ratio(median(sdkName(threads)) / median(directName(threads)))}` +
+      `, SDK / tfjs-wasm ${ratio(median(sdkName(threads)) / median(TFJS_NAME))}`,
+  );
+  const latency = formatTable(
+    ['contender', 'median ms', 'p10', 'p90'],
+    [
+      [sdkName(node.latency.threads), ...spread(node.latency.sdkMs, ms)],
+      [directName(node.latency.threads), ...spread(node.latency.directMs, ms)],
+    ],
+    ['left', 'right', 'right', 'right'],
+  );
+  return [
+    `NODE: classifyBatch(${node.batchSize} MNIST test images), ${node.rounds} interleaved rounds, ${node.throughput[0]?.imagesPerSecond.n ?? 0} samples each, images/s`,
+    formatTable(['contender', 'threads', 'median', 'p10', 'p90', 'GFLOP/s', 'of peak', 'runtime'], rows, [
+      'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left',
+    ]),
+    'ratios of medians (targets: SDK >= 0.9x direct, >= 5x tfjs-wasm; tfjs-wasm is single-threaded in Node):',
+    ...ratios,
+    `peak: ${cpuDerivation}; "of peak" is against threads x that.`,
+    'A LeNet-sized net runs far from peak by nature: its GEMMs are tiny (5x5 kernels, 20-40 channels),',
+    'so im2col, pooling, softmax, memory traffic and per-op dispatch weigh as much as the multiply-adds.',
+    'The figure shows where it stands, not a goal.',
+    `top-class agreement on the batch: SDK vs direct ${percent(node.agreement.sdkVsDirect)}, SDK vs tfjs ${percent(node.agreement.sdkVsTfjs)}` +
+      ` (batch accuracy ${percent(node.batchAccuracy)})`,
+    '',
+    `NODE: single-image classify, ${node.latency.threads} thread, ms`,
+    latency,
+    `SDK overhead (median - median): ${ms(node.latency.sdkMs.median - node.latency.directMs.median)} ms`,
+  ].join('\n');
+}
+
+function browserSection(browser: BrowserBenchResults): string {
+  const latency = browser.latency;
+  const rows = [
+    ['SDK worker (wasm)', ...spread(latency.sdkMs, ms), latency.runtimes['sdk-worker'] ?? ''],
+    ['ORT main thread (wasm)', ...spread(latency.directMs, ms), latency.runtimes['ort-main-thread'] ?? ''],
+    ['ORT bare worker (wasm)', ...spread(latency.bareWorkerMs, ms), `${latency.runtimes['ort-bare-worker'] ?? ''} (for scale)`],
+    ['worker echo', ...spread(latency.workerEchoMs, ms), `${latency.runtimes['worker-echo'] ?? ''} (for scale)`],
+    ['cold start', ...spread(browser.coldStart.ms, ms), `fresh context, files from: ${[...new Set(browser.coldStart.loadedFrom)].join(', ')}`],
+    ['warm start', ...spread(browser.warmStart.ms, ms), `page reloaded, files from: ${[...new Set(browser.warmStart.loadedFrom)].join(', ')}`],
+    ['personalize, 20 steps x 32', ...spread(browser.personalize.stepsMs, ms), `SGD steps in the worker; whole call median ${ms(browser.personalize.callMs.median)} ms`],
+    'unavailable' in browser.webgpu
+      ? ['SDK worker (webgpu)', '-', '-', '-', browser.webgpu.unavailable]
+      : ['SDK worker (webgpu)', ...spread(browser.webgpu.ms, ms), `${browser.webgpu.runtime}; SwiftShader: CPU-emulated, for information`],
+  ];
+  return [
+    `BROWSER: headless Chromium ${browser.chromium}, crossOriginIsolated ${browser.crossOriginIsolated}, ms`,
+    formatTable(['measurement', 'median', 'p10', 'p90', 'notes'], rows, ['left', 'right', 'right', 'right', 'left']),
+    `single-image overhead, SDK worker - ORT main thread (median - median): ${ms(latency.overheadMs)} ms; ` +
+      `ORT in a bare worker - main thread: ${ms(latency.bareWorkerMs.median - latency.directMs.median)} ms; ` +
+      `bare round trip: ${ms(latency.workerEchoMs.median)} ms; same top class: ${latency.sameTopClass}`,
+    'cold/warm start: loadClassifier() call to the first classify() result.',
+  ].join('\n');
+}
+
+function personalizeSection(p: PersonalizeNodeResults): string {
+  const rows = [
+    ['SDK: the SGD steps', ...spread(p.sdkSteps, ms), `train-step.onnx, ${p.runsPerStep} session run per step, timed in the worker`],
+    ['SDK: whole personalize() call', ...spread(p.sdkCall, ms), 'transfer, cached features, accuracy before/after, steps'],
+    ['TF.js: the same head and loss', ...spread(p.tfjs, ms), `${p.tfjsRuntime}, autodiff + momentum SGD`],
+  ];
+  return [
+    `PERSONALIZE (Node): ${p.steps} steps x batch ${p.batchSize} on the CNN head, ms`,
+    formatTable(['contender', 'median', 'p10', 'p90', 'notes'], rows, ['left', 'right', 'right', 'right', 'left']),
+    `TF.js / SDK steps (median / median): ${ratio(p.speedup)}`,
+  ].join('\n');
+}
+
+function sizeSection(sizes: readonly BundleSize[]): string {
+  const rows = sizes.map((size) => [size.file, integer(size.minifiedBytes), integer(size.gzipBytes)]);
+  const total = sizes.reduce((sum, size) => ({ minified: sum.minified + size.minifiedBytes, gzip: sum.gzip + size.gzipBytes }), { minified: 0, gzip: 0 });
+  rows.push(['total', integer(total.minified), integer(total.gzip)]);
+  return [
+    'SIZE: the SDK\'s own JS (esbuild bundle + minify, onnxruntime-web external; gzip level 6), bytes',
+    formatTable(['file', 'minified', 'gzip'], rows, ['left', 'right', 'right']),
+  ].join('\n');
+}
+
+function targetSection(targets: readonly TargetCheck[]): string {
+  const rows = targets.map((target) => [
+    target.name,
+    target.unit === 'x' ? ratio(target.value) : `${ms(target.value)} ms`,
+    `${target.comparison} ${target.target}${target.unit === 'x' ? 'x' : ' ms'}`,
+    target.met ? 'met' : 'MISSED',
+  ]);
+  return ['TARGETS (issues #3 and #4)', formatTable(['target', 'value', 'goal', ''], rows, ['left', 'right', 'left', 'left'])].join('\n');
+}
+
+export function formatReport(results: BenchResults): string {
+  const { machine, checkpoint } = results;
+  const header = [
+    `edgetune bench, ${results.startedAt}: ${checkpoint ? `${checkpoint.name} ${checkpoint.version} (${(checkpoint.flopsPerImage / 1e6).toFixed(2)} MFLOP/image, ${checkpoint.directory})` : 'no checkpoint'}`,
+    `Node ${machine.node}, ${machine.cpu.model}, ${cpus().length} cores; CPU used by other processes: ${competitionSummary(machine.competition)}`,
+  ].join('\n');
+  const sections = [
+    header,
+    results.node ? nodeSection(results.node, machine.cpu.derivation) : undefined,
+    results.browser ? browserSection(results.browser) : undefined,
+    results.personalize ? personalizeSection(results.personalize) : undefined,
+    results.size ? sizeSection(results.size) : undefined,
+    results.targets.length > 0 ? targetSection(results.targets) : undefined,
+    results.warnings.length > 0 ? `WARNINGS\n${results.warnings.map((warning) => `- ${warning}`).join('\n')}` : undefined,
+  ];
+  return sections.filter((section) => section !== undefined).join('\n\n');
+}

@@ -1,0 +1,49 @@
+import type { BrowserBenchResults } from './browser/browser-bench.ts';
+import { directName, sdkName, TFJS_NAME, type NodeBenchResults } from './node/node-bench.ts';
+import type { PersonalizeNodeResults } from './personalize/personalize-node-bench.ts';
+
+/** One goal of issue #3, checked against this run's medians. */
+export interface TargetCheck {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: 'x' | 'ms';
+  readonly comparison: '>=' | '<=';
+  readonly target: number;
+  readonly met: boolean;
+}
+
+function check(name: string, value: number, unit: TargetCheck['unit'], comparison: TargetCheck['comparison'], target: number): TargetCheck {
+  return { name, value, unit, comparison, target, met: comparison === '>=' ? value >= target : value <= target };
+}
+
+function medianThroughput(node: NodeBenchResults, contender: string): number {
+  const row = node.throughput.find((candidate) => candidate.contender === contender);
+  if (!row) throw new Error(`no throughput row for ${contender}`);
+  return row.imagesPerSecond.median;
+}
+
+export function nodeTargets(node: NodeBenchResults): TargetCheck[] {
+  const threadCounts = [...new Set(node.throughput.filter((row) => row.contender.startsWith('sdk')).map((row) => row.threads))];
+  return threadCounts.flatMap((threads) => {
+    const sdk = medianThroughput(node, sdkName(threads));
+    return [
+      check(`Node batch throughput, SDK / direct ORT, ${threads} thread${threads === 1 ? '' : 's'}`, sdk / medianThroughput(node, directName(threads)), 'x', '>=', 0.9),
+      check(`Node batch throughput, SDK / tfjs-wasm, ${threads} thread${threads === 1 ? '' : 's'}`, sdk / medianThroughput(node, TFJS_NAME), 'x', '>=', 5),
+    ];
+  });
+}
+
+export function browserTargets(browser: BrowserBenchResults): TargetCheck[] {
+  return [
+    check('Browser single-image overhead, SDK worker - main-thread ORT', browser.latency.overheadMs, 'ms', '<=', 0.15),
+    check('Browser cold start, loadClassifier() to first result (median)', browser.coldStart.ms.median, 'ms', '<=', 800),
+    check('Browser WASM personalize, 20 steps x batch 32 (median, steps)', browser.personalize.stepsMs.median, 'ms', '<=', 10),
+  ];
+}
+
+export function personalizeTargets(personalize: PersonalizeNodeResults): TargetCheck[] {
+  return [
+    check('Node personalize, 20 steps x batch 32 (median, steps)', personalize.sdkSteps.median, 'ms', '<=', 3),
+    check('Node personalize, SDK steps vs TF.js wasm training the same head', personalize.speedup, 'x', '>=', 5),
+  ];
+}
