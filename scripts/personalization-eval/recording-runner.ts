@@ -20,11 +20,14 @@ export class RecordingRunner extends HeadRunner {
     return this;
   }
 
-  override async step(...args: Parameters<HeadRunner['step']>): Promise<StepResult> {
-    const result = await super.step(...args);
-    this.stepsRun++;
-    // ONNX Runtime returns fresh output buffers on every run, so keeping references is safe.
-    if (this.#checkpoints.has(this.stepsRun)) this.snapshots.set(this.stepsRun, result.parameters);
-    return result;
+  override trainer(...args: Parameters<HeadRunner['trainer']>): ReturnType<HeadRunner['trainer']> {
+    const takeStep = super.trainer(...args);
+    return async (...stepArgs): Promise<StepResult> => {
+      const result = await takeStep(...stepArgs);
+      this.stepsRun++;
+      // ONNX Runtime returns fresh output buffers on every run, so keeping references is safe.
+      if (this.#checkpoints.has(this.stepsRun)) this.snapshots.set(this.stepsRun, result.parameters);
+      return result;
+    };
   }
 }

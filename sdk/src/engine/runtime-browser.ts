@@ -30,7 +30,8 @@ function defaultThreads(): number {
 }
 
 export const selectBrowserRuntime: RuntimeSelector = async (request, threads) => {
-  const webgpu = await hasWebGpuAdapter();
+  // Asking for an adapter can take a while (it starts the GPU process), so only when it matters.
+  const webgpu = request === 'wasm' ? false : await hasWebGpuAdapter();
   const available = webgpu ? ['webgpu', 'wasm'] : ['wasm'];
   if (request === 'cpu') throw backendUnavailable(request, available, 'in the browser ("cpu" is the Node backend)');
   if (request === 'webgpu' && !webgpu) {

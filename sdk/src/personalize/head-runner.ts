@@ -49,35 +49,34 @@ export class HeadRunner {
     return outputs[probsName]!.data as Float32Array;
   }
 
-  async step(
-    features: Float32Array,
-    labels: BigInt64Array,
-    parameters: HeadParameters,
-    velocity: HeadParameters,
-    anchors: HeadParameters,
-    hyper: StepHyperparameters,
-  ): Promise<StepResult> {
+  /**
+   * A step function for one personalize call: the inputs that stay fixed across steps (anchors,
+   * learning rate, momentum, L2-SP) are built once, so each step feeds only what changed.
+   */
+  trainer(anchors: HeadParameters, hyper: StepHyperparameters) {
     const { inputs, outputs } = this.manifest.head.trainStep;
-    const count = labels.length;
     const feeds: Record<string, OrtTensor> = {
-      [inputs.features]: this.#tensor(features, [count, this.featureSize]),
-      [inputs.labels]: new this.ort.Tensor('int64', labels, [count]),
       [inputs.learningRate]: this.#tensor(Float32Array.of(hyper.learningRate), []),
       [inputs.momentum]: this.#tensor(Float32Array.of(hyper.momentum), []),
       [inputs.l2Sp]: this.#tensor(Float32Array.of(hyper.l2Sp), []),
     };
-    for (const spec of this.specs) {
-      feeds[spec.name] = this.#tensor(parameters.get(spec.name)!, spec.shape);
-      feeds[`${inputs.velocityPrefix}${spec.name}`] = this.#tensor(velocity.get(spec.name)!, spec.shape);
-      feeds[`${inputs.anchorPrefix}${spec.name}`] = this.#tensor(anchors.get(spec.name)!, spec.shape);
-    }
-    const result = await this.trainStep.run(feeds);
-    const next: HeadParameters = new Map();
-    const nextVelocity: HeadParameters = new Map();
-    for (const spec of this.specs) {
-      next.set(spec.name, result[`${outputs.parameterPrefix}${spec.name}`]!.data as Float32Array);
-      nextVelocity.set(spec.name, result[`${outputs.velocityPrefix}${spec.name}`]!.data as Float32Array);
-    }
-    return { loss: (result[outputs.loss]!.data as Float32Array)[0]!, parameters: next, velocity: nextVelocity };
+    for (const spec of this.specs) feeds[`${inputs.anchorPrefix}${spec.name}`] = this.#tensor(anchors.get(spec.name)!, spec.shape);
+    return async (features: Float32Array, labels: BigInt64Array, parameters: HeadParameters, velocity: HeadParameters): Promise<StepResult> => {
+      const count = labels.length;
+      feeds[inputs.features] = this.#tensor(features, [count, this.featureSize]);
+      feeds[inputs.labels] = new this.ort.Tensor('int64', labels, [count]);
+      for (const spec of this.specs) {
+        feeds[spec.name] = this.#tensor(parameters.get(spec.name)!, spec.shape);
+        feeds[`${inputs.velocityPrefix}${spec.name}`] = this.#tensor(velocity.get(spec.name)!, spec.shape);
+      }
+      const result = await this.trainStep.run(feeds);
+      const next: HeadParameters = new Map();
+      const nextVelocity: HeadParameters = new Map();
+      for (const spec of this.specs) {
+        next.set(spec.name, result[`${outputs.parameterPrefix}${spec.name}`]!.data as Float32Array);
+        nextVelocity.set(spec.name, result[`${outputs.velocityPrefix}${spec.name}`]!.data as Float32Array);
+      }
+      return { loss: (result[outputs.loss]!.data as Float32Array)[0]!, parameters: next, velocity: nextVelocity };
+    };
   }
 }

@@ -65,6 +65,7 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
   let velocity = zerosLike(parameters);
   const losses: number[] = [];
   const hyper = { learningRate: options.learningRate, momentum: options.momentum, l2Sp: options.l2Sp };
+  const takeStep = runner.trainer(run.anchors, hyper);
   const loopStarted = performance.now();
 
   for (let step = 1; step <= options.steps; step++) {
@@ -81,7 +82,7 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
       batchFeatures.set(poolFeatures(index), b * featureSize);
       labels[b] = BigInt(poolLabel(index));
     }
-    const result = await runner.step(batchFeatures, labels, parameters, velocity, run.anchors, hyper);
+    const result = await takeStep(batchFeatures, labels, parameters, velocity);
     const limit = DIVERGENCE_FACTOR * Math.max(losses[0] ?? result.loss, 0.5);
     if (!Number.isFinite(result.loss) || result.loss > limit) {
       throw new EdgetuneError(
