@@ -1,3 +1,4 @@
+import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { backendUnavailable } from './backend-error.ts';
 import type { OrtModule, RuntimeSelector } from './ort-types.ts';
 
@@ -6,7 +7,17 @@ export const selectNodeRuntime: RuntimeSelector = async (request, threads) => {
   if (request === 'webgpu' || request === 'wasm') {
     throw backendUnavailable(request, ['cpu'], 'in Node (onnxruntime-node runs on the CPU)');
   }
-  const ort = (await import('onnxruntime-node')) as unknown as OrtModule;
+  let ort: OrtModule;
+  try {
+    ort = (await import('onnxruntime-node')) as unknown as OrtModule;
+  } catch (cause) {
+    throw new EdgetuneError(
+      ErrorCodes.BACKEND_UNAVAILABLE,
+      'onnxruntime-node is not installed; in Node the SDK needs it: `npm install onnxruntime-node@1.30` ' +
+        '(offline: ONNXRUNTIME_NODE_INSTALL=skip, the CPU provider ships in the package)',
+      { cause },
+    );
+  }
   return {
     ort,
     backend: 'cpu',
