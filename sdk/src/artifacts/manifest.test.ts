@@ -1,51 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_INVALID, ManifestError, parseManifest, type Manifest } from './manifest.ts';
+import { sampleManifest } from './test-manifest.ts';
 
 const digest = { sha256: 'a'.repeat(64), bytes: 1234 };
 
 function validManifest(): Manifest {
-  return {
-    manifestVersion: 1,
-    name: 'mnist-cnn',
-    version: '1.2.0',
-    createdAt: '2025-01-02T03:04:05.678Z',
-    labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-    input: {
-      name: 'image',
-      shape: [null, 1, 28, 28],
-      dtype: 'float32',
-      layout: 'NCHW',
-      range: [0, 1],
-      polarity: 'white-on-black',
-      preprocessing: 'pixel / 255',
-    },
-    outputs: { probs: { name: 'probs', shape: [null, 10] }, features: { name: 'features', shape: [null, 64] } },
-    featureSize: 64,
-    head: {
-      layers: 1,
-      parameters: [
-        { name: 'head.0.weight', shape: [64, 10] },
-        { name: 'head.0.bias', shape: [10] },
-      ],
-      outputs: { probs: 'probs', logits: 'logits' },
-      trainStep: {
-        inputs: {
-          features: 'features',
-          labels: 'labels',
-          learningRate: 'learning_rate',
-          momentum: 'momentum',
-          l2Sp: 'l2_sp',
-          velocityPrefix: 'velocity.',
-          anchorPrefix: 'anchor.',
-        },
-        outputs: { loss: 'loss', parameterPrefix: 'new.', velocityPrefix: 'new.velocity.' },
-      },
-    },
-    testAccuracy: { value: 0.99, correct: 9900, total: 10000, dataset: 'mnist-test-10k', runtime: 'onnxruntime-node 1.30.0', file: 'model.onnx' },
-    training: { epochs: 12, seed: 1 },
-    flops: 123456,
-    files: { 'model.onnx': digest, 'head.onnx': digest, 'train-step.onnx': digest, 'head.safetensors': digest },
-  };
+  return sampleManifest();
 }
 
 /** Applies `mutate` to a fresh valid manifest and returns the ManifestError it causes. */

@@ -3,6 +3,7 @@
  * that passes parseManifest. The Node-only server lives in test-checkpoint-server.ts.
  */
 import type { Manifest } from '../artifacts/manifest.ts';
+import { sampleManifest } from '../artifacts/test-manifest.ts';
 import { sha256Hex } from './bytes.ts';
 
 export interface TestCheckpoint {
@@ -26,48 +27,7 @@ export async function makeCheckpoint(version: string, reuse: Partial<Record<stri
     files[name] = bytes;
     digests[name] = { sha256: await sha256Hex(bytes), bytes: bytes.length };
   }
-  const manifest = {
-    manifestVersion: 1,
-    name: 'mnist-test',
-    version,
-    createdAt: '2025-01-01T00:00:00Z',
-    labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-    input: {
-      name: 'image',
-      shape: [null, 1, 28, 28],
-      dtype: 'float32',
-      layout: 'NCHW',
-      range: [0, 1],
-      polarity: 'white-on-black',
-      preprocessing: 'pixel / 255',
-    },
-    outputs: { probs: { name: 'probs', shape: [null, 10] }, features: { name: 'features', shape: [null, 16] } },
-    featureSize: 16,
-    head: {
-      layers: 1,
-      parameters: [
-        { name: 'head.weight', shape: [16, 10] },
-        { name: 'head.bias', shape: [10] },
-      ],
-      outputs: { probs: 'probs', logits: 'logits' },
-      trainStep: {
-        inputs: {
-          features: 'features',
-          labels: 'labels',
-          learningRate: 'learning_rate',
-          momentum: 'momentum',
-          l2Sp: 'l2_sp',
-          velocityPrefix: 'velocity.',
-          anchorPrefix: 'anchor.',
-        },
-        outputs: { loss: 'loss', parameterPrefix: 'updated.', velocityPrefix: 'updated_velocity.' },
-      },
-    },
-    testAccuracy: { value: 0.9, correct: 9, total: 10, dataset: 'mnist-test', runtime: 'onnxruntime-node', file: 'model.onnx' },
-    training: {},
-    flops: 1000,
-    files: digests,
-  } as Manifest;
+  const manifest = sampleManifest({ name: 'mnist-test', version, featureSize: 16, files: digests });
   return { manifest, files };
 }
 
