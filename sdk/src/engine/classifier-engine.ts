@@ -1,4 +1,5 @@
 import type { CheckpointFileName, Manifest } from '../artifacts/manifest.ts';
+import { MODEL_PIXEL_COUNT as PIXELS } from '../input/classifier-input.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { HeadStore } from '../heads/head-store.ts';
 import { PersonalizationHost } from '../personalize/personalization-host.ts';
@@ -6,7 +7,6 @@ import type { PersonalizeReport, StepProgress } from '../personalize/personalize
 import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest } from './engine-protocol.ts';
 import type { InferenceSession, OrtTensor, Runtime, RuntimeSelector } from './ort-types.ts';
 
-export const PIXELS = 28 * 28;
 
 export interface LoadedFiles {
   readonly manifest: Manifest;

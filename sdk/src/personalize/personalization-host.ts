@@ -1,4 +1,5 @@
 import type { Manifest } from '../artifacts/manifest.ts';
+import { MODEL_PIXEL_COUNT as PIXELS } from '../input/classifier-input.ts';
 import { decodeSafetensors } from '../artifacts/safetensors.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { InferenceSession, OrtModule } from '../engine/ort-types.ts';
@@ -13,7 +14,6 @@ import type { ResolvedPersonalizeOptions } from './personalize-options.ts';
 import type { PersonalizeReport, StepProgress } from './personalize-report.ts';
 import { runPersonalization, type TrainingSet } from './run-personalization.ts';
 
-export const PIXELS = 784;
 
 export interface LabelledPixels {
   readonly pixels: Float32Array;
