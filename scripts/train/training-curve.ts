@@ -18,10 +18,12 @@ export function trainingCurveSvg(title: string, history: readonly EpochMetrics[]
       .map((v, i) => `${x(i + 1).toFixed(1)},${y(v).toFixed(1)}`)
       .join(' ')}"/>`;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
-  const last = history[history.length - 1];
+  // The epoch whose weights are kept: the best on validation.
+  const best = history.reduce<EpochMetrics | undefined>((a, m) => (!a || m.valAccuracy > a.valAccuracy ? m : a), undefined);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${pad.left}" y="20" font-size="14">${escapeXml(title)}${last ? ` — val acc ${(last.valAccuracy * 100).toFixed(2)}%` : ''}</text>
+<text x="${pad.left}" y="20" font-size="14">${escapeXml(title)}${best ? ` — best val acc ${(best.valAccuracy * 100).toFixed(2)}% (epoch ${best.epoch}, kept)` : ''}</text>
+${best ? `<line x1="${x(best.epoch).toFixed(1)}" x2="${x(best.epoch).toFixed(1)}" y1="${pad.top}" y2="${pad.top + plotH}" stroke="#999" stroke-dasharray="2,3"/>` : ''}
 <rect x="${pad.left}" y="${pad.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>
 ${ticks
   .map(
