@@ -78,20 +78,21 @@ describe.each(CHECKPOINTS)('committed checkpoint models/$name', ({ name, minAccu
     expect(max).toBeLessThanOrEqual(1e-5);
   });
 
-  it('train-step.onnx lowers the loss on real features over a few SGD steps', async () => {
+  it('train-step.onnx lowers the loss on real features, one step per run or ten in one run', async () => {
     const model = await ort.InferenceSession.create(modelOnnx);
     const step = await ort.InferenceSession.create(await readFile(join(dir, 'train-step.onnx')));
     const parameters = decodeSafetensors(await readFile(join(dir, 'head.safetensors'))).tensors;
     const n = 64;
     const { features } = await model.run({ image: new ort.Tensor('float32', images.subarray(0, n * 784), [n, 1, 28, 28]) });
-    // Deliberately wrong labels: a loss the head can still lower.
-    const labels = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(i % 10)), [n]);
+    // Deliberately wrong labels: a loss the head can still lower. One step per run ([1, n]).
+    const labels = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(i % 10)), [1, n]);
+    const stepFeatures = new ort.Tensor('float32', features!.data as Float32Array, [1, n, manifest.featureSize]);
     const state = new Map<string, ort.Tensor>(manifest.head.parameters.map(({ name: p, shape }) => [p, new ort.Tensor('float32', parameters.get(p)!.data, shape as number[])]));
     const velocity = new Map<string, ort.Tensor>(manifest.head.parameters.map(({ name: p, shape }) => [p, new ort.Tensor('float32', new Float32Array(parameters.get(p)!.data.length), shape as number[])]));
     const losses: number[] = [];
     for (let s = 0; s < 10; s++) {
       const feeds: Record<string, ort.Tensor> = {
-        features: features!,
+        features: stepFeatures,
         labels,
         learning_rate: new ort.Tensor('float32', Float32Array.of(0.05), []),
         momentum: new ort.Tensor('float32', Float32Array.of(0.9), []),
@@ -111,5 +112,23 @@ describe.each(CHECKPOINTS)('committed checkpoint models/$name', ({ name, minAccu
     }
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! * 0.5);
+
+    // The same ten steps as one run of the Loop: the same losses.
+    const stacked = new Float32Array(10 * n * manifest.featureSize);
+    for (let s = 0; s < 10; s++) stacked.set(features!.data as Float32Array, s * n * manifest.featureSize);
+    const feeds: Record<string, ort.Tensor> = {
+      features: new ort.Tensor('float32', stacked, [10, n, manifest.featureSize]),
+      labels: new ort.Tensor('int64', BigInt64Array.from({ length: 10 * n }, (_, i) => BigInt((i % n) % 10)), [10, n]),
+      learning_rate: new ort.Tensor('float32', Float32Array.of(0.05), []),
+      momentum: new ort.Tensor('float32', Float32Array.of(0.9), []),
+      l2_sp: new ort.Tensor('float32', Float32Array.of(0), []),
+    };
+    for (const { name: p, shape } of manifest.head.parameters) {
+      feeds[p] = new ort.Tensor('float32', parameters.get(p)!.data, shape as number[]);
+      feeds[`velocity.${p}`] = new ort.Tensor('float32', new Float32Array(parameters.get(p)!.data.length), shape as number[]);
+      feeds[`anchor.${p}`] = new ort.Tensor('float32', parameters.get(p)!.data, shape as number[]);
+    }
+    const oneRun = Array.from((await step.run(feeds)).loss!.data as Float32Array);
+    oneRun.forEach((loss, i) => expect(Math.abs(loss - losses[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, losses[i]!)));
   });
 });

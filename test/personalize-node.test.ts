@@ -93,7 +93,8 @@ describe('personalize in Node on the committed CNN', () => {
     expect(report.losses.at(-1)!).toBeLessThan(report.losses[0]! * 0.5);
     expect(report.accuracyBefore).toBeLessThan(0.2);
     expect(report.accuracyAfter).toBeGreaterThan(0.8);
-    expect(report.runsPerStep).toBe(1);
+    // Several steps share one session.run (an ONNX Loop).
+    expect(report.runsPerStep).toBeLessThan(0.1);
     expect(report.millisecondsPerStep).toBeGreaterThan(0);
     // classify now goes through the personalized head.
     const prediction = await clf.classify(images[0]!);

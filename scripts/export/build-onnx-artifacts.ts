@@ -10,7 +10,7 @@ import { headParameters, type HeadParameter } from './head-parameters.ts';
 import { buildModelGraph } from './model-graph.ts';
 import { readLayersModel } from './read-layers-model.ts';
 import { simplifyLayerGraph } from './simplify-layer-graph.ts';
-import { buildTrainStepGraph } from './train-step-graph.ts';
+import { buildTrainStepsGraph } from './train-step-graph.ts';
 
 export interface OnnxArtifacts {
   readonly modelOnnx: Uint8Array;
@@ -33,7 +33,7 @@ export function buildOnnxArtifacts(model: tf.LayersModel, headLayers: number): O
   return {
     modelOnnx: buildModelGraph(graph, head),
     headOnnx: buildHeadGraph(head),
-    trainStepOnnx: buildTrainStepGraph(head),
+    trainStepOnnx: buildTrainStepsGraph(head),
     headParameters: headParameters(head),
     inputShape: graph.nodes[0]!.shape,
     featureSize: head.featureSize,

@@ -69,8 +69,18 @@ function signature(bytes: Uint8Array) {
     inputs: dims(graph.input ?? []),
     outputs: dims(graph.output ?? []),
     initializers: (graph.initializer ?? []).map((t) => t.name ?? ''),
-    ops: new Set((graph.node ?? []).map((n) => n.opType ?? '')),
+    ops: opsOf(graph),
   };
+}
+
+/** Op types of a graph and of its subgraphs (a Loop's body). */
+function opsOf(graph: onnx.IGraphProto): Set<string> {
+  const ops = new Set<string>();
+  for (const node of graph.node ?? []) {
+    ops.add(node.opType ?? '');
+    for (const attribute of node.attribute ?? []) if (attribute.g) for (const op of opsOf(attribute.g)) ops.add(op);
+  }
+  return ops;
 }
 
 describe('export', () => {
@@ -90,9 +100,10 @@ describe('export', () => {
     expect(head.initializers).toEqual([]);
 
     const step = signature(artifacts.trainStepOnnx);
+    // S steps per run: a Loop whose body is one step; S = 1 is a single step.
     expect(step.inputs).toEqual({
-      features: ['N', 12],
-      labels: ['N'],
+      features: ['S', 'N', 12],
+      labels: ['S', 'N'],
       'head.0.weight': [12, 10],
       'head.0.bias': [10],
       'velocity.head.0.weight': [12, 10],
@@ -104,7 +115,7 @@ describe('export', () => {
       l2_sp: [],
     });
     expect(step.outputs).toEqual({
-      loss: [],
+      loss: ['S'],
       'new.head.0.weight': [12, 10],
       'new.head.0.bias': [10],
       'new.velocity.head.0.weight': [12, 10],
@@ -113,6 +124,7 @@ describe('export', () => {
     expect(step.initializers.some((name) => name.startsWith('head.'))).toBe(false);
     // Plain ops only: no training-domain ops, no OneHot (missing on some execution providers).
     expect([...step.ops].filter((op) => ['OneHot', 'SoftmaxCrossEntropyLoss', 'Gradient'].includes(op))).toEqual([]);
+    expect(step.ops.has('Loop') && step.ops.has('MatMul')).toBe(true);
   });
 
   it('produces byte-identical files for the same weights', () => {

@@ -22,7 +22,8 @@ export type AttributeValue =
   | { readonly int: number }
   | { readonly ints: readonly number[] }
   | { readonly float: number }
-  | { readonly string: string };
+  | { readonly string: string }
+  | { readonly graph: onnx.IGraphProto };
 
 export const int = (value: number): AttributeValue => ({ int: value });
 export const ints = (values: readonly number[]): AttributeValue => ({ ints: values });
@@ -48,7 +49,11 @@ export class OnnxGraphBuilder {
   private readonly constantsByKey = new Map<string, string>();
   private nodeCounter = 0;
 
-  constructor(private readonly graphName: string) {}
+  /** `namePrefix` keeps a subgraph's generated names apart from its outer graph's (ONNX forbids shadowing). */
+  constructor(
+    private readonly graphName: string,
+    private readonly namePrefix = '',
+  ) {}
 
   addInput(name: string, type: ElementType, dims: readonly Dim[]): string {
     this.claim(name);
@@ -97,6 +102,15 @@ export class OnnxGraphBuilder {
     return this.constant(key, () => this.addInt64Initializer(this.freshName('const'), values, dims));
   }
 
+  /** A boolean scalar constant (e.g. a Loop's initial condition). */
+  constBool(value: boolean): string {
+    return this.constant(`b|${value}`, () => {
+      const name = this.claim(this.freshName('const'));
+      this.initializers.push({ name, dataType: DATA_TYPE.bool, dims: [], rawData: Uint8Array.of(value ? 1 : 0) });
+      return name;
+    });
+  }
+
   /** Emits one node with a single output and returns that output's name. */
   op(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, outputName?: string): string {
     const [output] = this.opMulti(opType, inputs, 1, attributes, outputName === undefined ? undefined : [outputName]);
@@ -124,6 +138,11 @@ export class OnnxGraphBuilder {
     return outputs;
   }
 
+  /** The graph alone, e.g. the body of a Loop node. */
+  toGraph(): onnx.IGraphProto {
+    return { name: this.graphName, node: this.nodes, input: this.inputs, output: this.outputs, initializer: this.initializers };
+  }
+
   /** Encodes the model; the builder stays usable (e.g. to encode again). */
   toBytes(docString = ''): Uint8Array {
     const model: onnx.IModelProto = {
@@ -132,13 +151,7 @@ export class OnnxGraphBuilder {
       producerVersion: '1',
       docString,
       opsetImport: [{ domain: '', version: ONNX_OPSET }],
-      graph: {
-        name: this.graphName,
-        node: this.nodes,
-        input: this.inputs,
-        output: this.outputs,
-        initializer: this.initializers,
-      },
+      graph: this.toGraph(),
     };
     return proto.ModelProto.encode(model).finish();
   }
@@ -153,7 +166,7 @@ export class OnnxGraphBuilder {
 
   private freshName(prefix: string): string {
     let name: string;
-    do name = `${prefix}_${this.nodeCounter++}`;
+    do name = `${this.namePrefix}${prefix}_${this.nodeCounter++}`;
     while (this.usedNames.has(name));
     return name;
   }
@@ -182,6 +195,7 @@ function attribute(name: string, value: AttributeValue): onnx.IAttributeProto {
   if ('int' in value) return { name, type: type.INT, i: value.int };
   if ('ints' in value) return { name, type: type.INTS, ints: [...value.ints] };
   if ('float' in value) return { name, type: type.FLOAT, f: value.float };
+  if ('graph' in value) return { name, type: type.GRAPH, g: value.graph };
   return { name, type: type.STRING, s: new TextEncoder().encode(value.string) };
 }
 

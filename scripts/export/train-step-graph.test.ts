@@ -25,8 +25,8 @@ interface StepInputs {
 
 function stepFeeds(parameters: readonly HeadParameter[], featureSize: number, s: StepInputs): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {
-    features: new ort.Tensor('float32', s.features, [s.labels.length, featureSize]),
-    labels: new ort.Tensor('int64', BigInt64Array.from(s.labels, BigInt), [s.labels.length]),
+    features: new ort.Tensor('float32', s.features, [1, s.labels.length, featureSize]),
+    labels: new ort.Tensor('int64', BigInt64Array.from(s.labels, BigInt), [1, s.labels.length]),
     learning_rate: new ort.Tensor('float32', Float32Array.of(s.learningRate), []),
     momentum: new ort.Tensor('float32', Float32Array.of(s.momentum), []),
     l2_sp: new ort.Tensor('float32', Float32Array.of(s.l2Sp), []),

@@ -3,6 +3,7 @@
  * from and anchored at the pretrained head) on k drawn samples per class, plus an optional
  * replay set of original digits mixed into the batches.
  */
+import { RecordingRunner } from './recording-runner.ts';
 import { EdgetuneError, ErrorCodes } from '../../sdk/src/errors.ts';
 import type { HeadParameters } from '../../sdk/src/personalize/head-parameters.ts';
 import type { HeadRunner } from '../../sdk/src/personalize/head-runner.ts';
@@ -63,6 +64,8 @@ export async function personalizeTrial(
       start: variant.pretrained,
       anchors: variant.pretrained,
       options,
+      // A recording runner snapshots every step, so it takes them one run at a time.
+      ...(runner instanceof RecordingRunner ? { stepsPerRun: 1 } : {}),
     });
   } catch (error) {
     if (error instanceof EdgetuneError && error.code === ErrorCodes.TRAINING_DIVERGED) return undefined;

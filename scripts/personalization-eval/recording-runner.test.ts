@@ -30,6 +30,7 @@ describe('RecordingRunner', () => {
         start: variant.pretrained,
         anchors: variant.pretrained,
         options: resolvePersonalizeOptions({ steps, learningRate: 0.05, batchSize: 8, l2Sp: 0.1, seed: 4 }),
+        ...(runner === variant.runner ? {} : { stepsPerRun: 1 }),
       });
     const recorder = variant.recorder.record([3, 7]);
     const long = await run(12, recorder);

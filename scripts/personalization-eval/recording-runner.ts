@@ -4,7 +4,7 @@
  * 200-step call is exactly what a 50-step call returns: one long call tunes every step count.
  */
 import type { HeadParameters } from '../../sdk/src/personalize/head-parameters.ts';
-import { HeadRunner, type StepResult } from '../../sdk/src/personalize/head-runner.ts';
+import { HeadRunner, type StepsResult } from '../../sdk/src/personalize/head-runner.ts';
 
 export class RecordingRunner extends HeadRunner {
   readonly snapshots = new Map<number, HeadParameters>();
@@ -20,10 +20,12 @@ export class RecordingRunner extends HeadRunner {
     return this;
   }
 
+  // Snapshots need one step per run: personalize trials pass stepsPerRun 1 with this runner.
   override trainer(...args: Parameters<HeadRunner['trainer']>): ReturnType<HeadRunner['trainer']> {
-    const takeStep = super.trainer(...args);
-    return async (...stepArgs): Promise<StepResult> => {
-      const result = await takeStep(...stepArgs);
+    const train = super.trainer(...args);
+    return async (...stepArgs): Promise<StepsResult> => {
+      if (stepArgs[2] !== 1) throw new RangeError('RecordingRunner records single steps: run it with stepsPerRun 1');
+      const result = await train(...stepArgs);
       this.stepsRun++;
       // ONNX Runtime returns fresh output buffers on every run, so keeping references is safe.
       if (this.#checkpoints.has(this.stepsRun)) this.snapshots.set(this.stepsRun, result.parameters);

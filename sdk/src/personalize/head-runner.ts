@@ -8,15 +8,16 @@ export interface StepHyperparameters {
   readonly l2Sp: number;
 }
 
-export interface StepResult {
-  readonly loss: number;
+export interface StepsResult {
+  /** The loss of each step, before its update. */
+  readonly losses: Float32Array;
   readonly parameters: HeadParameters;
   readonly velocity: HeadParameters;
 }
 
 /**
  * Runs head.onnx (forward) and train-step.onnx (one SGD step) with the head's parameters fed as
- * plain inputs. One session.run per step: that round trip is the cost floor of on-device training.
+ * plain inputs. Several SGD steps share one session.run, the cost floor of on-device training.
  */
 export class HeadRunner {
   private readonly specs: readonly ParameterSpec[];
@@ -50,8 +51,9 @@ export class HeadRunner {
   }
 
   /**
-   * A step function for one personalize call: the inputs that stay fixed across steps (anchors,
-   * learning rate, momentum, L2-SP) are built once, so each step feeds only what changed.
+   * A training function for one personalize call. train-step.onnx runs S steps in one
+   * session.run (an ONNX Loop over stacked batches), so S steps cost one runtime round trip.
+   * The inputs fixed for the call (anchors, learning rate, momentum, L2-SP) are built once.
    */
   trainer(anchors: HeadParameters, hyper: StepHyperparameters) {
     const { inputs, outputs } = this.manifest.head.trainStep;
@@ -61,10 +63,11 @@ export class HeadRunner {
       [inputs.l2Sp]: this.#tensor(Float32Array.of(hyper.l2Sp), []),
     };
     for (const spec of this.specs) feeds[`${inputs.anchorPrefix}${spec.name}`] = this.#tensor(anchors.get(spec.name)!, spec.shape);
-    return async (features: Float32Array, labels: BigInt64Array, parameters: HeadParameters, velocity: HeadParameters): Promise<StepResult> => {
-      const count = labels.length;
-      feeds[inputs.features] = this.#tensor(features, [count, this.featureSize]);
-      feeds[inputs.labels] = new this.ort.Tensor('int64', labels, [count]);
+    /** `features` [steps, batch, F] and `labels` [steps, batch]: one batch per step. */
+    return async (features: Float32Array, labels: BigInt64Array, steps: number, parameters: HeadParameters, velocity: HeadParameters): Promise<StepsResult> => {
+      const batch = labels.length / steps;
+      feeds[inputs.features] = this.#tensor(features, [steps, batch, this.featureSize]);
+      feeds[inputs.labels] = new this.ort.Tensor('int64', labels, [steps, batch]);
       for (const spec of this.specs) {
         feeds[spec.name] = this.#tensor(parameters.get(spec.name)!, spec.shape);
         feeds[`${inputs.velocityPrefix}${spec.name}`] = this.#tensor(velocity.get(spec.name)!, spec.shape);
@@ -76,7 +79,7 @@ export class HeadRunner {
         next.set(spec.name, result[`${outputs.parameterPrefix}${spec.name}`]!.data as Float32Array);
         nextVelocity.set(spec.name, result[`${outputs.velocityPrefix}${spec.name}`]!.data as Float32Array);
       }
-      return { loss: (result[outputs.loss]!.data as Float32Array)[0]!, parameters: next, velocity: nextVelocity };
+      return { losses: result[outputs.loss]!.data as Float32Array, parameters: next, velocity: nextVelocity };
     };
   }
 }

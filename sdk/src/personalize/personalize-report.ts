@@ -12,7 +12,7 @@ export interface PersonalizeReport {
   /** The SGD steps alone. */
   readonly trainingMilliseconds: number;
   readonly millisecondsPerStep: number;
-  /** ONNX Runtime session runs per SGD step. */
+  /** ONNX Runtime session runs per SGD step: several steps share one run (e.g. 0.05 for 20 steps in one). */
   readonly runsPerStep: number;
 }
 

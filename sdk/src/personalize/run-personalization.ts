@@ -24,7 +24,12 @@ export interface PersonalizationRun {
   readonly options: ResolvedPersonalizeOptions;
   readonly onStep?: ((progress: StepProgress) => void) | undefined;
   readonly isCancelled?: () => boolean;
+  /** SGD steps per session.run (default STEPS_PER_RUN); progress and cancellation are checked between runs. */
+  readonly stepsPerRun?: number;
 }
+
+/** Enough steps per run to amortise the round trip, few enough that progress and abort stay responsive. */
+export const STEPS_PER_RUN = 25;
 
 /** A loss this many times the first one (or NaN/Inf) means training diverged. */
 const DIVERGENCE_FACTOR = 10;
@@ -54,7 +59,9 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
   const poolLabel = (i: number) => (i < samples.count ? samples.labels[i]! : replay!.labels[i - samples.count]!);
 
   const batchSize = Math.min(options.batchSize, poolSize);
-  const batchFeatures = new Float32Array(batchSize * featureSize);
+  const stepsPerRun = Math.max(1, Math.min(run.stepsPerRun ?? STEPS_PER_RUN, options.steps));
+  const chunkFeatures = new Float32Array(stepsPerRun * batchSize * featureSize);
+  const chunkLabels = new BigInt64Array(stepsPerRun * batchSize);
   const random = createRandom(options.seed);
   const order = Uint32Array.from({ length: poolSize }, (_, i) => i);
   shuffleInPlace(order, random);
@@ -65,36 +72,44 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
   let velocity = zerosLike(parameters);
   const losses: number[] = [];
   const hyper = { learningRate: options.learningRate, momentum: options.momentum, l2Sp: options.l2Sp };
-  const takeStep = runner.trainer(run.anchors, hyper);
+  const train = runner.trainer(run.anchors, hyper);
+  let runs = 0;
   const loopStarted = performance.now();
 
-  for (let step = 1; step <= options.steps; step++) {
+  for (let done = 0; done < options.steps; ) {
     if (run.isCancelled?.()) {
-      throw new EdgetuneError(ErrorCodes.ABORTED, `personalization was aborted at step ${step} of ${options.steps}; the head is unchanged`);
+      throw new EdgetuneError(ErrorCodes.ABORTED, `personalization was aborted at step ${done + 1} of ${options.steps}; the head is unchanged`);
     }
-    const labels = new BigInt64Array(batchSize);
-    for (let b = 0; b < batchSize; b++) {
+    const steps = Math.min(stepsPerRun, options.steps - done);
+    // The batches of the next `steps` steps, stacked; the order depends only on the seed.
+    for (let b = 0; b < steps * batchSize; b++) {
       if (cursor === poolSize) {
         shuffleInPlace(order, random);
         cursor = 0;
       }
       const index = order[cursor++]!;
-      batchFeatures.set(poolFeatures(index), b * featureSize);
-      labels[b] = BigInt(poolLabel(index));
+      chunkFeatures.set(poolFeatures(index), b * featureSize);
+      chunkLabels[b] = BigInt(poolLabel(index));
     }
-    const result = await takeStep(batchFeatures, labels, parameters, velocity);
-    const limit = DIVERGENCE_FACTOR * Math.max(losses[0] ?? result.loss, 0.5);
-    if (!Number.isFinite(result.loss) || result.loss > limit) {
-      throw new EdgetuneError(
-        ErrorCodes.TRAINING_DIVERGED,
-        `personalization diverged at step ${step}: loss ${result.loss} (first step ${losses[0] ?? result.loss}); ` +
-          'the head was rolled back to where it was before this call. Lower learningRate or check the labels.',
-      );
+    const count = steps * batchSize;
+    const result = await train(chunkFeatures.subarray(0, count * featureSize), chunkLabels.subarray(0, count), steps, parameters, velocity);
+    runs++;
+    for (let i = 0; i < steps; i++) {
+      const loss = result.losses[i]!;
+      const limit = DIVERGENCE_FACTOR * Math.max(losses[0] ?? loss, 0.5);
+      if (!Number.isFinite(loss) || loss > limit) {
+        throw new EdgetuneError(
+          ErrorCodes.TRAINING_DIVERGED,
+          `personalization diverged at step ${done + i + 1}: loss ${loss} (first step ${losses[0] ?? loss}); ` +
+            'the head was rolled back to where it was before this call. Lower learningRate or check the labels.',
+        );
+      }
+      losses.push(loss);
+      run.onStep?.({ step: done + i + 1, steps: options.steps, loss });
     }
-    losses.push(result.loss);
     parameters = result.parameters;
     velocity = result.velocity;
-    run.onStep?.({ step, steps: options.steps, loss: result.loss });
+    done += steps;
   }
 
   const trainingMilliseconds = performance.now() - loopStarted;
@@ -112,7 +127,7 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
       milliseconds,
       trainingMilliseconds,
       millisecondsPerStep: trainingMilliseconds / options.steps,
-      runsPerStep: 1,
+      runsPerStep: runs / options.steps,
     },
   };
 }
