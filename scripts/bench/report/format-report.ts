@@ -95,7 +95,7 @@ function browserSection(browser: BrowserBenchResults): string {
 
 function personalizeSection(p: PersonalizeNodeResults): string {
   const rows = [
-    ['SDK: the SGD steps', ...spread(p.sdkSteps, ms), `train-step.onnx, ${p.runsPerStep} session run per step, timed in the worker`],
+    ['SDK: the SGD steps', ...spread(p.sdkSteps, ms), `train-step.onnx, ${Math.round(p.steps * p.runsPerStep)} session run(s) for ${p.steps} steps, timed in the worker`],
     ['SDK: whole personalize() call', ...spread(p.sdkCall, ms), 'transfer, cached features, accuracy before/after, steps'],
     ['TF.js: the same head and loss', ...spread(p.tfjs, ms), `${p.tfjsRuntime}, autodiff + momentum SGD`],
   ];
