@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EdgetuneError } from '../errors.ts';
 import { CACHE_NAME, CacheApiStore, openCacheApiStore } from './cache-api-store.browser.ts';
 import { loadCheckpoint } from './load-checkpoint.ts';
-import { makeCheckpoint, sameBytes, type TestCheckpoint } from './test-checkpoint.ts';
-import { startCheckpointServer, writeCheckpoint, type CheckpointServer } from './test-checkpoint-server.ts';
+import { sameBytes, type TestCheckpoint } from './test-checkpoint.ts';
+import { serveTestCheckpoint, type CheckpointServer, type ServedTestCheckpoint } from './test-checkpoint-server.ts';
 
 /** The slice of the Cache API the store uses, over a Map (Node has no Cache API). */
 class FakeCache {
@@ -36,23 +33,17 @@ function urlOf(request: RequestInfo): string {
   return typeof request === 'string' ? new URL(request).href : request.url;
 }
 
-let root: string;
+let served: ServedTestCheckpoint;
 let server: CheckpointServer;
 let checkpoint: TestCheckpoint;
 let manifestUrl: string;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'edgetune-cache-api-'));
-  checkpoint = await makeCheckpoint('1.0.0');
-  await writeCheckpoint(join(root, 'mnist'), checkpoint);
-  server = await startCheckpointServer(root);
-  manifestUrl = `${server.url}mnist/manifest.json`;
+  served = await serveTestCheckpoint('edgetune-cache-api-');
+  ({ server, checkpoint, manifestUrl } = served);
 });
 
-afterEach(async () => {
-  await server.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterEach(() => served.dispose());
 
 describe('CacheApiStore', () => {
   it('keys files by sha256 and manifests by URL under synthetic .invalid request URLs', async () => {

@@ -1,31 +1,25 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EdgetuneError } from '../errors.ts';
 import { loadCheckpoint } from './load-checkpoint.ts';
 import type { LoadProgress } from './load-progress.ts';
 import { MemoryStore } from './memory-store.ts';
-import { makeCheckpoint, sameBytes, type TestCheckpoint } from './test-checkpoint.ts';
-import { startCheckpointServer, writeCheckpoint, type CheckpointServer } from './test-checkpoint-server.ts';
+import { sameBytes, type TestCheckpoint } from './test-checkpoint.ts';
+import { serveTestCheckpoint, writeCheckpoint, type CheckpointServer, type ServedTestCheckpoint } from './test-checkpoint-server.ts';
 
+let served: ServedTestCheckpoint;
 let root: string;
 let server: CheckpointServer;
 let checkpoint: TestCheckpoint;
 let manifestUrl: string;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'edgetune-load-'));
-  checkpoint = await makeCheckpoint('1.0.0');
-  await writeCheckpoint(join(root, 'mnist'), checkpoint);
-  server = await startCheckpointServer(root);
-  manifestUrl = `${server.url}mnist/manifest.json`;
+  served = await serveTestCheckpoint('edgetune-load-');
+  ({ root, server, checkpoint, manifestUrl } = served);
 });
 
-afterEach(async () => {
-  await server.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterEach(() => served.dispose());
 
 async function rejection(promise: Promise<unknown>): Promise<EdgetuneError> {
   const error = await promise.then(

@@ -1,9 +1,10 @@
 /** Node test helpers: a test checkpoint written to disk and served over HTTP. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestCheckpoint } from './test-checkpoint.ts';
+import { makeCheckpoint, type TestCheckpoint } from './test-checkpoint.ts';
 
 export async function writeCheckpoint(directory: string, checkpoint: TestCheckpoint): Promise<void> {
   await mkdir(directory, { recursive: true });
@@ -74,3 +75,31 @@ export async function startCheckpointServer(root: string): Promise<CheckpointSer
   };
 }
 
+
+export interface ServedTestCheckpoint {
+  /** The temporary directory served; the checkpoint is in `<root>/mnist/`. */
+  readonly root: string;
+  readonly server: CheckpointServer;
+  readonly checkpoint: TestCheckpoint;
+  readonly manifestUrl: string;
+  /** Stops the server and removes the directory. */
+  dispose(): Promise<void>;
+}
+
+/** A fresh version 1.0.0 test checkpoint in a temporary directory, served over HTTP. */
+export async function serveTestCheckpoint(prefix: string): Promise<ServedTestCheckpoint> {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  const checkpoint = await makeCheckpoint('1.0.0');
+  await writeCheckpoint(join(root, 'mnist'), checkpoint);
+  const server = await startCheckpointServer(root);
+  return {
+    root,
+    server,
+    checkpoint,
+    manifestUrl: `${server.url}mnist/manifest.json`,
+    dispose: async () => {
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
