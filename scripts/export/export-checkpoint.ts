@@ -4,12 +4,11 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { parseManifest, type FileDigest, type Manifest, type TestAccuracy } from '../../sdk/src/artifacts/manifest.ts';
+import { parseManifest, TRAIN_STEP_NAMES, type FileDigest, type Manifest, type TestAccuracy } from '../../sdk/src/artifacts/manifest.ts';
 import { encodeSafetensors } from '../../sdk/src/artifacts/safetensors.ts';
 import { buildOnnxArtifacts, type OnnxArtifacts } from './build-onnx-artifacts.ts';
 import { MODEL_INPUT } from './model-graph.ts';
 import { replaceDirectory } from './replace-directory.ts';
-import { TRAIN_STEP_NAMES } from './train-step-graph.ts';
 
 export { buildOnnxArtifacts, type OnnxArtifacts } from './build-onnx-artifacts.ts';
 export type { Manifest, TestAccuracy } from '../../sdk/src/artifacts/manifest.ts';

@@ -4,6 +4,7 @@
  *   g = ∂loss/∂θ (reverse mode, emitted as plain ONNX ops);  v' = momentum * v + g;  θ' = θ - learning_rate * v'
  * L2-SP pulls the personalized head towards the pretrained one instead of towards zero.
  */
+import { TRAIN_STEP_NAMES } from '../../sdk/src/artifacts/manifest.ts';
 import { add, scale, softmaxCrossEntropy, sub, sumOfSquares } from './autodiff-ops.ts';
 import { Tape, type Var } from './autodiff-tape.ts';
 import type { HeadSpec } from './extract-head.ts';
@@ -11,19 +12,6 @@ import { headLogits } from './head-forward.ts';
 import { headParameters } from './head-parameters.ts';
 import { BATCH_DIM, OnnxGraphBuilder } from './onnx-graph-builder.ts';
 
-/** Value names of train-step.onnx; the manifest publishes the same conventions. */
-export const TRAIN_STEP_NAMES = {
-  inputs: {
-    features: 'features',
-    labels: 'labels',
-    learningRate: 'learning_rate',
-    momentum: 'momentum',
-    l2Sp: 'l2_sp',
-    velocityPrefix: 'velocity.',
-    anchorPrefix: 'anchor.',
-  },
-  outputs: { loss: 'loss', parameterPrefix: 'new.', velocityPrefix: 'new.velocity.' },
-} as const;
 
 interface StepValues {
   readonly features: string;

@@ -11,7 +11,7 @@ import type { HeadParameters } from '../../sdk/src/personalize/head-parameters.t
 import { HeadRunner } from '../../sdk/src/personalize/head-runner.ts';
 import { IMAGE_SIZE, PIXELS } from '../data/mnist.ts';
 import { buildOnnxArtifacts } from '../export/build-onnx-artifacts.ts';
-import { TRAIN_STEP_NAMES } from '../export/train-step-graph.ts';
+import { TRAIN_STEP_NAMES } from '../../sdk/src/artifacts/manifest.ts';
 import { RecordingRunner } from './recording-runner.ts';
 
 export interface HeadVariant {

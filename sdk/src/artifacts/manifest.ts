@@ -59,6 +59,20 @@ export interface TrainStepNaming {
   };
 }
 
+/** The value names train-step.onnx uses; the exporter writes them and each manifest repeats them. */
+export const TRAIN_STEP_NAMES = {
+  inputs: {
+    features: 'features',
+    labels: 'labels',
+    learningRate: 'learning_rate',
+    momentum: 'momentum',
+    l2Sp: 'l2_sp',
+    velocityPrefix: 'velocity.',
+    anchorPrefix: 'anchor.',
+  },
+  outputs: { loss: 'loss', parameterPrefix: 'new.', velocityPrefix: 'new.velocity.' },
+} as const satisfies TrainStepNaming;
+
 export interface Manifest {
   manifestVersion: 1;
   name: string;

@@ -1,4 +1,4 @@
-import type { FileDigest, Manifest } from './manifest.ts';
+import { TRAIN_STEP_NAMES, type FileDigest, type Manifest } from './manifest.ts';
 
 /** A valid manifest for tests; the fields that vary between tests are parameters. */
 export function sampleManifest(options: {
@@ -33,18 +33,7 @@ export function sampleManifest(options: {
         { name: 'head.0.bias', shape: [10] },
       ],
       outputs: { probs: 'probs', logits: 'logits' },
-      trainStep: {
-        inputs: {
-          features: 'features',
-          labels: 'labels',
-          learningRate: 'learning_rate',
-          momentum: 'momentum',
-          l2Sp: 'l2_sp',
-          velocityPrefix: 'velocity.',
-          anchorPrefix: 'anchor.',
-        },
-        outputs: { loss: 'loss', parameterPrefix: 'new.', velocityPrefix: 'new.velocity.' },
-      },
+      trainStep: { inputs: { ...TRAIN_STEP_NAMES.inputs }, outputs: { ...TRAIN_STEP_NAMES.outputs } },
     },
     testAccuracy: { value: 0.99, correct: 9900, total: 10000, dataset: 'mnist-test-10k', runtime: 'onnxruntime-node 1.30.0', file: 'model.onnx' },
     training: { epochs: 12, seed: 1 },
