@@ -106,6 +106,31 @@ describe('loadClassifier in Node, on the committed CNN', () => {
       message: expect.stringMatching(/inputs\[1\]/),
     });
   });
+
+  it('names a bad image deep in a streamed batch, after the chunks before it were sent, and stays usable', async () => {
+    const test = takeFirst(await loadMnistSplit('test'), 300);
+    const images = toUnitFloat(test.images);
+    const batch = Array.from({ length: 300 }, (_, i) => images.subarray(i * 784, (i + 1) * 784));
+    const expected = (await clf.classifyBatch(batch)).map((p) => p.index);
+    const poisoned = [...batch];
+    poisoned[200] = new Float32Array(784).fill(Number.NaN);
+    await expect(clf.classifyBatch(poisoned)).rejects.toMatchObject({ code: 'E_INPUT_RANGE', message: expect.stringMatching(/inputs\[200\]/) });
+    expect((await clf.classifyBatch(batch)).map((p) => p.index)).toEqual(expected);
+  });
+
+  it('gives the same predictions in one message (ONNX Runtime on every core) as streamed (one thread)', async () => {
+    const test = takeFirst(await loadMnistSplit('test'), 300);
+    const images = toUnitFloat(test.images);
+    const batch = Array.from({ length: 300 }, (_, i) => images.subarray(i * 784, (i + 1) * 784));
+    const allCores = await loadClassifier(CNN_DIR);
+    try {
+      const [streamed, whole] = await Promise.all([clf.classifyBatch(batch), allCores.classifyBatch(batch)]);
+      expect(whole.map((p) => p.index)).toEqual(streamed.map((p) => p.index));
+      whole.forEach((p, i) => expect(p.confidence).toBeCloseTo(streamed[i]!.confidence, 5));
+    } finally {
+      await allCores.dispose();
+    }
+  });
 });
 
 describe('loadClassifier in Node, over HTTP with the download cache', () => {

@@ -7,6 +7,7 @@ import type { NodeRunner } from './node-runner.ts';
 import { createOrtNodeRunner } from './ort-node-runner.ts';
 import { createSdkNodeRunner } from './sdk-node-runner.ts';
 import { createTfjsWasmRunner } from './tfjs-wasm-runner.ts';
+import { CPU_RUN_CHUNK } from '../../../sdk/src/engine/ort-types.ts';
 
 export const THREAD_COUNTS = [1, 2] as const;
 /** Single-image latency is measured at one thread: a 28x28 image leaves nothing to split. */
@@ -49,6 +50,7 @@ interface NamedRunner {
 
 export const sdkName = (threads: number) => `sdk ${threads}t`;
 export const directName = (threads: number) => `ort-direct ${threads}t`;
+export const directChunkedName = (threads: number) => `ort-direct ${threads}t /${CPU_RUN_CHUNK}`;
 export const TFJS_NAME = 'tfjs-wasm';
 
 function agreement(a: readonly number[], b: readonly number[]): number {
@@ -60,6 +62,11 @@ async function startRunners(checkpoint: BenchCheckpoint, images: BenchImages, st
   for (const threads of THREAD_COUNTS) {
     started.push({ contender: sdkName(threads), threads, runner: await createSdkNodeRunner(checkpoint, images, threads) });
     started.push({ contender: directName(threads), threads, runner: await createOrtNodeRunner(checkpoint, images, threads) });
+    started.push({
+      contender: directChunkedName(threads),
+      threads,
+      runner: await createOrtNodeRunner(checkpoint, images, threads, CPU_RUN_CHUNK),
+    });
   }
   started.push({ contender: TFJS_NAME, threads: 1, runner: await createTfjsWasmRunner(checkpoint, images) });
 }

@@ -24,12 +24,19 @@ export interface PersonalizeCallOptions extends PersonalizeOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The largest batch sent to the worker in one message; bigger batches are split. */
-const MAX_BATCH = 1024;
+/**
+ * Images per worker call when classifyBatch streams a batch: while the worker runs one chunk, this
+ * thread prepares the next and decodes the last, so input checks and message latency hide behind
+ * inference. Streaming is used only when inference leaves a core for this thread (EngineInfo
+ * `pipelines`); otherwise the two would fight over the cores and one message is faster.
+ */
+const STREAM_CHUNK = 64;
+/** The largest batch sent to the worker in one message when not streaming. */
+const MAX_MESSAGE_BATCH = 1024;
 
 /**
  * A loaded model running in a worker. Inputs are normalised on the caller's thread (cheap, and
- * bad input fails before anything is sent); inference runs in the worker.
+ * a bad image fails before it is sent); inference runs in the worker.
  */
 export class Classifier {
   #connection: WorkerConnection | undefined;
@@ -104,30 +111,48 @@ export class Classifier {
   }
 
   async classify(input: ClassifierInput, options: ClassifyOptions = {}): Promise<Prediction> {
+    const topK = this.#topK(options);
     const pixels = toModelInput(input, 'input');
-    const [prediction] = await this.#classifyPixels(pixels, 1, options);
-    return prediction!;
+    const probs = await this.#call((api) => api.classify(transfer(pixels, [pixels.buffer]), 1));
+    return toPredictions(probs, this.labels, 1, topK)[0]!;
   }
 
   async classifyBatch(inputs: readonly ClassifierInput[], options: ClassifyOptions = {}): Promise<Prediction[]> {
-    const pixels = toModelBatch(inputs, 'inputs');
-    return this.#classifyPixels(pixels, inputs.length, options);
+    const topK = this.#topK(options);
+    const count = Array.isArray(inputs) ? inputs.length : 0;
+    const chunkSize = this.#info.pipelines ? STREAM_CHUNK : MAX_MESSAGE_BATCH;
+    const calls: Promise<Float32Array>[] = [];
+    try {
+      // Each chunk is sent as soon as it is ready; the worker runs them in order.
+      for (let start = 0; start === 0 || start < count; start += chunkSize) {
+        const end = Math.min(count, start + chunkSize);
+        // Throws for a non-array or an empty array on the first pass, and names any bad element.
+        const pixels = toModelBatch(inputs, 'inputs', start, end);
+        const call = this.#call((api) => api.classify(transfer(pixels, [pixels.buffer]), end - start));
+        // Awaited below; this only keeps an early chunk's failure from being reported as unhandled.
+        call.catch(() => undefined);
+        calls.push(call);
+      }
+    } catch (error) {
+      // A bad image in a later chunk: let the chunks already sent finish, then report it.
+      await Promise.allSettled(calls);
+      throw error;
+    }
+    const predictions: Prediction[] = [];
+    for (const [index, call] of calls.entries()) {
+      const probs = await call;
+      const size = Math.min(chunkSize, count - index * chunkSize);
+      for (const prediction of toPredictions(probs, this.labels, size, topK)) predictions.push(prediction);
+    }
+    return predictions;
   }
 
-  async #classifyPixels(pixels: Float32Array, count: number, options: ClassifyOptions): Promise<Prediction[]> {
-    const topK = options.topK ?? 3;
+  #topK(options: ClassifyOptions): number {
+    const topK = options?.topK ?? 3;
     if (!Number.isInteger(topK) || topK < 1 || topK > this.labels.length) {
       throw new InputRangeError(`options.topK must be an integer from 1 to ${this.labels.length}, got ${topK}`);
     }
-    const predictions: Prediction[] = [];
-    for (let start = 0; start < count; start += MAX_BATCH) {
-      const n = Math.min(MAX_BATCH, count - start);
-      // Each chunk's buffer is transferred, not cloned; `pixels` is already our own copy.
-      const chunk = n === count ? pixels : pixels.slice(start * 784, (start + n) * 784);
-      const probs = await this.#call((api) => api.classify(transfer(chunk, [chunk.buffer]), n));
-      predictions.push(...toPredictions(probs, this.labels, n, topK));
-    }
-    return predictions;
+    return topK;
   }
 
   /**

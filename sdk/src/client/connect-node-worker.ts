@@ -21,12 +21,17 @@ export const connectNodeWorker: ConnectWorker = () => {
       }
     });
   });
-  // An idle worker must not keep the caller's process alive.
+  // An idle worker must not keep the caller's process alive; one with calls in flight must.
   worker.unref();
+  let callsInFlight = 0;
   return {
     api: wrap<EngineApi>(nodeEndpoint(worker)),
     crashed,
-    setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
+    setBusy: (busy) => {
+      callsInFlight += busy ? 1 : -1;
+      if (callsInFlight > 0) worker.ref();
+      else worker.unref();
+    },
     terminate: async () => {
       terminating = true;
       await worker.terminate();

@@ -20,24 +20,29 @@ export function toPredictions(probs: Float32Array, labels: readonly string[], co
   const classes = labels.length;
   const predictions: Prediction[] = new Array(count);
   const order = new Int32Array(topK);
+  // Plain loops over `probs` itself: this runs for every image of a batch on the caller's thread.
   for (let i = 0; i < count; i++) {
-    // A view, not a copy: `probs` came from the worker and belongs to the caller alone.
-    const scores = probs.subarray(i * classes, (i + 1) * classes);
+    const base = i * classes;
     // Top-k by insertion: k is at most the number of labels, and usually 3.
     let filled = 0;
     for (let c = 0; c < classes; c++) {
-      const score = scores[c]!;
-      if (filled === topK && score <= scores[order[filled - 1]!]!) continue;
+      const score = probs[base + c]!;
+      if (filled === topK && score <= probs[base + order[filled - 1]!]!) continue;
       let at = filled < topK ? filled++ : topK - 1;
-      while (at > 0 && scores[order[at - 1]!]! < score) {
+      while (at > 0 && probs[base + order[at - 1]!]! < score) {
         order[at] = order[at - 1]!;
         at--;
       }
       order[at] = c;
     }
-    const top = Array.from(order.subarray(0, filled), (index) => ({ label: labels[index]!, index, score: scores[index]! }));
+    const top: ScoredLabel[] = new Array(filled);
+    for (let rank = 0; rank < filled; rank++) {
+      const index = order[rank]!;
+      top[rank] = { label: labels[index]!, index, score: probs[base + index]! };
+    }
     const best = top[0]!;
-    predictions[i] = { label: best.label, index: best.index, confidence: best.score, scores, top };
+    // `scores` is a view, not a copy: `probs` came from the worker and belongs to the caller alone.
+    predictions[i] = { label: best.label, index: best.index, confidence: best.score, scores: probs.subarray(base, base + classes), top };
   }
   return predictions;
 }

@@ -6,7 +6,7 @@ export interface WorkerConnection {
   readonly api: Remote<EngineApi>;
   /** Settles with an E_WORKER_CRASHED error if the worker dies; never settles on a clean terminate(). */
   readonly crashed: Promise<Error>;
-  /** Keeps the host process alive while calls are pending (Node); a no-op in browsers. */
+  /** Called as each call starts (true) and ends (false): keeps the host process alive while any is pending (Node); a no-op in browsers. */
   setBusy(busy: boolean): void;
   terminate(): Promise<void>;
   /** Stops the worker as a crash would (pending calls fail with E_WORKER_CRASHED); for fault-injection tests. */

@@ -30,8 +30,8 @@ interface Loaded {
   readonly head: PersonalizationHost;
 }
 
-/** Feature rows per model.onnx run when computing features for training. */
-const FEATURE_BATCH = 256;
+/** Feature rows per model.onnx run when the runtime sets no chunk (WebGPU): bounds GPU memory. */
+const MAX_FEATURE_RUN = 256;
 
 /** Hosts the ONNX Runtime sessions of one checkpoint inside a worker. */
 export class ClassifierEngine implements EngineApi {
@@ -78,6 +78,7 @@ export class ClassifierEngine implements EngineApi {
       backend: runtime.backend,
       runtime: runtime.description,
       threads: runtime.threads,
+      pipelines: runtime.leavesCallerACore,
       source: checkpoint.source,
       offline: checkpoint.offline,
     };
@@ -102,26 +103,41 @@ export class ClassifierEngine implements EngineApi {
       throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `classify expects ${count} x ${PIXELS} floats, got ${pixels?.length}`);
     }
     return this.#enqueue(async () => {
-      const { ort, description } = loaded.runtime;
-      const image = new ort.Tensor('float32', pixels, [count, 1, 28, 28]);
+      const classes = loaded.manifest.labels.length;
+      const chunk = loaded.runtime.runChunk ?? count;
       try {
-        if (loaded.head.personalized) {
-          // The backbone's features through the personalized head.
-          const features = await this.#runFeatures(loaded, image);
-          return (await loaded.head.probabilities(features, count)).slice();
+        if (count <= chunk) return await this.#probabilities(loaded, pixels, count);
+        // One array the caller receives by transfer, filled chunk by chunk.
+        const probs = new Float32Array(count * classes);
+        for (let start = 0; start < count; start += chunk) {
+          const n = Math.min(chunk, count - start);
+          probs.set(await this.#probabilities(loaded, pixels.subarray(start * PIXELS, (start + n) * PIXELS), n), start * classes);
         }
-        const outputs = await loaded.session.run({ [loaded.manifest.input.name]: image }, [loaded.manifest.outputs.probs.name]);
-        const probs = outputs[loaded.manifest.outputs.probs.name]!;
-        // A copy the worker owns, so it can be transferred to the caller.
-        const values = (probs.data as Float32Array).slice();
-        probs.dispose?.();
-        return values;
+        return probs;
       } catch (cause) {
-        throw new EdgetuneError(ErrorCodes.RUNTIME, `inference failed on ${description}: ${(cause as Error).message ?? cause}`, { cause });
-      } finally {
-        image.dispose?.();
+        throw new EdgetuneError(ErrorCodes.RUNTIME, `inference failed on ${loaded.runtime.description}: ${(cause as Error).message ?? cause}`, { cause });
       }
     });
+  }
+
+  /** Class probabilities for `count` images, in an array this worker owns (so it can be transferred). */
+  async #probabilities(loaded: Loaded, pixels: Float32Array, count: number): Promise<Float32Array> {
+    const image = new loaded.runtime.ort.Tensor('float32', pixels, [count, 1, 28, 28]);
+    try {
+      if (loaded.head.personalized) {
+        // The backbone's features through the personalized head.
+        const features = await this.#runFeatures(loaded, image);
+        return (await loaded.head.probabilities(features, count)).slice();
+      }
+      const name = loaded.manifest.outputs.probs.name;
+      const outputs = await loaded.session.run({ [loaded.manifest.input.name]: image }, [name]);
+      const probs = outputs[name]!;
+      const values = (probs.data as Float32Array).slice();
+      probs.dispose?.();
+      return values;
+    } finally {
+      image.dispose?.();
+    }
   }
 
   async #runFeatures(loaded: Loaded, image: OrtTensor): Promise<Float32Array> {
@@ -134,11 +150,16 @@ export class ClassifierEngine implements EngineApi {
   async #features(pixels: Float32Array, count: number): Promise<Float32Array> {
     const loaded = this.#requireLoaded();
     const size = loaded.manifest.featureSize;
+    const chunk = loaded.runtime.runChunk ?? MAX_FEATURE_RUN;
     const out = new Float32Array(count * size);
-    for (let start = 0; start < count; start += FEATURE_BATCH) {
-      const n = Math.min(FEATURE_BATCH, count - start);
+    for (let start = 0; start < count; start += chunk) {
+      const n = Math.min(chunk, count - start);
       const image = new loaded.runtime.ort.Tensor('float32', pixels.subarray(start * PIXELS, (start + n) * PIXELS), [n, 1, 28, 28]);
-      out.set(await this.#runFeatures(loaded, image), start * size);
+      try {
+        out.set(await this.#runFeatures(loaded, image), start * size);
+      } finally {
+        image.dispose?.();
+      }
     }
     return out;
   }

@@ -18,12 +18,29 @@ export type Backend = 'webgpu' | 'wasm' | 'cpu';
 
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 
+/**
+ * Images per run on the CPU and WASM backends. The CNN ran about 10% faster per image in runs of
+ * 64 than of 256 on onnxruntime-node (`npm run bench -- --only node` measures both).
+ */
+export const CPU_RUN_CHUNK = 64;
+
 /** An ONNX Runtime build plus how to create sessions on it. */
 export interface Runtime {
   readonly ort: OrtModule;
   readonly backend: Backend;
   readonly threads: number;
   readonly sessionOptions: SessionOptions;
+  /**
+   * Images per model.onnx run; larger batches are split. On the CPU a chunk whose activations stay
+   * in cache runs faster per image than one big run; undefined runs the whole batch at once.
+   */
+  readonly runChunk: number | undefined;
+  /**
+   * Whether a run leaves a core for the caller's thread: true on a GPU, with one thread (nothing
+   * to keep in step) or with fewer threads than cores. With every core in a multi-threaded run,
+   * work on the caller's thread stalls the run's threads at each of their sync points.
+   */
+  readonly leavesCallerACore: boolean;
   /** The ONNX Runtime build in use, e.g. "onnxruntime-web 1.30.0 (wasm)". */
   readonly description: string;
 }

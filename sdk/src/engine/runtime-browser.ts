@@ -1,5 +1,5 @@
 import { backendUnavailable } from './backend-error.ts';
-import type { OrtModule, Runtime, RuntimeSelector } from './ort-types.ts';
+import { CPU_RUN_CHUNK, type OrtModule, type Runtime, type RuntimeSelector } from './ort-types.ts';
 
 /*
  * The one module that picks the ONNX Runtime build in the browser and maps a backend to its
@@ -22,11 +22,14 @@ async function hasWebGpuAdapter(): Promise<boolean> {
   }
 }
 
+function hardwareConcurrency(): number {
+  return (globalThis.navigator as GpuNavigator | undefined)?.hardwareConcurrency ?? 1;
+}
+
 function defaultThreads(): number {
   // Threads need SharedArrayBuffer, i.e. a crossOriginIsolated page (COOP/COEP headers).
   if (!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) return 1;
-  const cores = (globalThis.navigator as GpuNavigator | undefined)?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(4, Math.floor(cores / 2)));
+  return Math.max(1, Math.min(4, Math.floor(hardwareConcurrency() / 2)));
 }
 
 export const selectBrowserRuntime: RuntimeSelector = async (request, threads) => {
@@ -48,6 +51,9 @@ export const selectBrowserRuntime: RuntimeSelector = async (request, threads) =>
     backend,
     threads: numThreads,
     sessionOptions: { executionProviders: [backend], graphOptimizationLevel: 'all' },
+    // A GPU wants the whole batch in one dispatch.
+    runChunk: backend === 'webgpu' ? undefined : CPU_RUN_CHUNK,
+    leavesCallerACore: backend === 'webgpu' || numThreads === 1 || numThreads < hardwareConcurrency(),
     description: `onnxruntime-web ${ort.env.versions.web ?? ''} (${backend}, ${numThreads} thread${numThreads === 1 ? '' : 's'})`,
   };
 };

@@ -1,6 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { backendUnavailable } from './backend-error.ts';
-import type { OrtModule, RuntimeSelector } from './ort-types.ts';
+import { CPU_RUN_CHUNK, type OrtModule, type RuntimeSelector } from './ort-types.ts';
 
 /** The one module that picks the ONNX Runtime build in Node: onnxruntime-node's CPU provider. */
 export const selectNodeRuntime: RuntimeSelector = async (request, threads) => {
@@ -28,6 +29,8 @@ export const selectNodeRuntime: RuntimeSelector = async (request, threads) => {
       // 0 lets ONNX Runtime use every core.
       ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
     },
+    runChunk: CPU_RUN_CHUNK,
+    leavesCallerACore: threads === 1 || (threads !== undefined && threads > 0 && threads < availableParallelism()),
     description: `onnxruntime-node ${ort.env.versions.node ?? ''} (cpu, ${threads ? `${threads} thread${threads === 1 ? '' : 's'}` : 'all cores'})`,
   };
 };

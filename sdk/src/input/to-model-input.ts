@@ -24,6 +24,8 @@ function writeImage(image: CheckedImage, argumentName: string, output: Float32Ar
   centerDigit(gray, image.width, box, output);
 }
 
+/** The bit pattern of 1.0f. */
+const ONE_BITS = 0x3f800000;
 /** Tolerance for float rounding just outside [0,1], as readInput allows. */
 const ROUNDING = 1e-6;
 
@@ -31,34 +33,49 @@ const ROUNDING = 1e-6;
  * The common case, a model-ready Float32Array(784), checked and copied in one pass. Anything
  * unusual (a bad value, another realm's array) takes the full path, which names the problem.
  */
-function copyIfNormalized(input: unknown, output: Float32Array): boolean {
+function copyIfNormalized(input: unknown, output: Float32Array, offset: number): boolean {
   if (!(input instanceof Float32Array) || input.length !== MODEL_PIXEL_COUNT) return false;
+  // The float32 bit patterns of 0..1 are exactly the uint32 values 0..ONE_BITS; negatives, NaN
+  // and values above 1 all read larger. One integer compare per pixel, then a memcpy.
+  const bits = new Uint32Array(input.buffer, input.byteOffset, MODEL_PIXEL_COUNT);
+  let inRange = true;
+  for (let i = 0; i < MODEL_PIXEL_COUNT; i++) {
+    if (bits[i]! > ONE_BITS) {
+      inRange = false;
+      break;
+    }
+  }
+  if (inRange) {
+    output.set(input, offset);
+    return true;
+  }
   for (let i = 0; i < MODEL_PIXEL_COUNT; i++) {
     const value = input[i]!;
     // Written so NaN fails too.
     if (!(value >= -ROUNDING && value <= 1 + ROUNDING)) return false;
-    output[i] = value < 0 ? 0 : value > 1 ? 1 : value;
+    output[offset + i] = value < 0 ? 0 : value > 1 ? 1 : value;
   }
   return true;
 }
 
-/** Normalizes one input into `output` (784 zeroed floats). */
-function writeModelInput(input: unknown, argumentName: string, output: Float32Array): void {
-  if (copyIfNormalized(input, output)) return;
+/** Normalizes one input into the 784 zeroed floats of `output` at `offset`. */
+function writeModelInput(input: unknown, argumentName: string, output: Float32Array, offset = 0): void {
+  if (copyIfNormalized(input, output, offset)) return;
   const read = readInput(input, argumentName);
+  const target = offset === 0 && output.length === MODEL_PIXEL_COUNT ? output : output.subarray(offset, offset + MODEL_PIXEL_COUNT);
   switch (read.kind) {
     case 'normalized':
       // Validated to [0,1] up to float rounding; clamp that rounding away.
       for (let i = 0; i < MODEL_PIXEL_COUNT; i++) {
         const value = read.pixels[i]!;
-        output[i] = value < 0 ? 0 : value > 1 ? 1 : value;
+        target[i] = value < 0 ? 0 : value > 1 ? 1 : value;
       }
       return;
     case 'bytes':
-      for (let i = 0; i < MODEL_PIXEL_COUNT; i++) output[i] = read.pixels[i]! / 255;
+      for (let i = 0; i < MODEL_PIXEL_COUNT; i++) target[i] = read.pixels[i]! / 255;
       return;
     case 'image':
-      writeImage(read.image, argumentName, output);
+      writeImage(read.image, argumentName, target);
       return;
   }
 }
@@ -76,10 +93,15 @@ export function toModelInput(input: ClassifierInput, argumentName = 'input'): Fl
 }
 
 /**
- * A batch of images as one contiguous Float32Array of N*28*28 values (the [N,1,28,28] tensor).
- * Errors name the element, e.g. `inputs[3]`.
+ * A batch of images as one contiguous Float32Array of N*28*28 values (the [N,1,28,28] tensor),
+ * for `inputs[start..end)` (default: all of them). Errors name the element, e.g. `inputs[3]`.
  */
-export function toModelBatch(inputs: readonly ClassifierInput[], argumentName = 'inputs'): Float32Array {
+export function toModelBatch(
+  inputs: readonly ClassifierInput[],
+  argumentName = 'inputs',
+  start = 0,
+  end: number = Array.isArray(inputs) ? inputs.length : 0,
+): Float32Array {
   if (!Array.isArray(inputs)) {
     const got = inputs === null ? 'null' : ArrayBuffer.isView(inputs) ? 'a typed array' : typeof inputs;
     throw new InputTypeError(
@@ -87,10 +109,14 @@ export function toModelBatch(inputs: readonly ClassifierInput[], argumentName = 
     );
   }
   if (inputs.length === 0) throw new InputRangeError(`${argumentName} must hold at least one image; got an empty array`);
-  const batch = new Float32Array(inputs.length * MODEL_PIXEL_COUNT);
-  for (let i = 0; i < inputs.length; i++) {
-    const slot = batch.subarray(i * MODEL_PIXEL_COUNT, (i + 1) * MODEL_PIXEL_COUNT);
-    writeModelInput(inputs[i], `${argumentName}[${i}]`, slot);
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > inputs.length || start >= end) {
+    throw new RangeError(`toModelBatch: [${start}, ${end}) is not a non-empty range of ${argumentName} (length ${inputs.length})`);
+  }
+  const batch = new Float32Array((end - start) * MODEL_PIXEL_COUNT);
+  for (let i = start; i < end; i++) {
+    const offset = (i - start) * MODEL_PIXEL_COUNT;
+    // The common case first, without building the element's name for error messages.
+    if (!copyIfNormalized(inputs[i], batch, offset)) writeModelInput(inputs[i], `${argumentName}[${i}]`, batch, offset);
   }
   return batch;
 }
