@@ -284,21 +284,17 @@ export class Classifier {
 /** Runs a worker call that fails if the worker dies or the signal aborts, instead of hanging. */
 async function runGuarded<T>(connection: WorkerConnection, signal: AbortSignal | undefined, task: (api: EngineApi) => Promise<T>): Promise<T> {
   if (signal?.aborted) throw abortError(signal);
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError(signal!));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
   connection.setBusy(true);
   try {
-    return await Promise.race([
-      task(connection.api as unknown as EngineApi),
-      connection.crashed.then((error) => Promise.reject(error)),
-      aborted,
-    ]);
+    const call = connection.guard(task(connection.api as unknown as EngineApi));
+    if (!signal) return await call;
+    return await new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   } finally {
     connection.setBusy(false);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 

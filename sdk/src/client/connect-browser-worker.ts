@@ -2,6 +2,7 @@ import { wrap } from 'comlink';
 import type { EngineApi } from '../engine/engine-protocol.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { installErrorTransfer } from '../worker/error-transfer.ts';
+import { createCrashGuard } from './crash-guard.ts';
 import type { ConnectWorker } from './worker-connection.ts';
 
 /**
@@ -26,6 +27,7 @@ export const connectBrowserWorker: ConnectWorker = () => {
   return {
     api: wrap<EngineApi>(worker),
     crashed,
+    guard: createCrashGuard(crashed),
     setBusy: () => undefined,
     terminate: async () => {
       terminated = true;

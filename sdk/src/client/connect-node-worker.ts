@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineApi } from '../engine/engine-protocol.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { installErrorTransfer } from '../worker/error-transfer.ts';
+import { createCrashGuard } from './crash-guard.ts';
 import type { ConnectWorker } from './worker-connection.ts';
 
 /** Starts the engine in a worker_thread; the bundled worker file sits beside this module. */
@@ -27,6 +28,7 @@ export const connectNodeWorker: ConnectWorker = () => {
   return {
     api: wrap<EngineApi>(nodeEndpoint(worker)),
     crashed,
+    guard: createCrashGuard(crashed),
     setBusy: (busy) => {
       callsInFlight += busy ? 1 : -1;
       if (callsInFlight > 0) worker.ref();

@@ -6,6 +6,8 @@ export interface WorkerConnection {
   readonly api: Remote<EngineApi>;
   /** Settles with an E_WORKER_CRASHED error if the worker dies; never settles on a clean terminate(). */
   readonly crashed: Promise<Error>;
+  /** Settles as `call` does, or rejects with the E_WORKER_CRASHED error if the worker dies first. */
+  guard<T>(call: Promise<T>): Promise<T>;
   /** Called as each call starts (true) and ends (false): keeps the host process alive while any is pending (Node); a no-op in browsers. */
   setBusy(busy: boolean): void;
   terminate(): Promise<void>;

@@ -54,8 +54,15 @@ export class ClassifierEngine implements EngineApi {
   }
 
   async #load(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<EngineInfo> {
+    // The download starts at once; the runtime (and its warm-up) get ready meanwhile.
+    const download = this.platform.loadFiles(request, onProgress);
+    // Awaited below; an unavailable backend is reported first and the download is left to finish.
+    download.catch(() => undefined);
     const runtime = await this.platform.selectRuntime(request.backend, request.threads);
-    const checkpoint = await this.platform.loadFiles(request, onProgress);
+    // A failed warm-up is not an error of its own: the real session below reports the cause.
+    const warmedUp = runtime.warmUp?.().catch(() => undefined);
+    const checkpoint = await download;
+    await warmedUp;
     const manifest = checkpoint.manifest;
     const session = await this.#createSession(runtime, checkpoint.files['model.onnx'], 'model.onnx');
     let storePromise: Promise<HeadStore> | undefined;

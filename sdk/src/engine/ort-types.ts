@@ -41,6 +41,8 @@ export interface Runtime {
    * work on the caller's thread stalls the run's threads at each of their sync points.
    */
   readonly leavesCallerACore: boolean;
+  /** Starts the runtime's one-time set-up (e.g. compiling its wasm) ahead of the first real session. */
+  readonly warmUp?: () => Promise<void>;
   /** The ONNX Runtime build in use, e.g. "onnxruntime-web 1.30.0 (wasm)". */
   readonly description: string;
 }

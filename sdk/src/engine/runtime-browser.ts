@@ -1,5 +1,6 @@
 import { backendUnavailable } from './backend-error.ts';
-import { CPU_RUN_CHUNK, type OrtModule, type Runtime, type RuntimeSelector } from './ort-types.ts';
+import { CPU_RUN_CHUNK, type OrtModule, type Runtime, type RuntimeSelector, type SessionOptions } from './ort-types.ts';
+import { warmUpModel } from './warm-up-model.ts';
 
 /*
  * The one module that picks the ONNX Runtime build in the browser and maps a backend to its
@@ -46,14 +47,19 @@ export const selectBrowserRuntime: RuntimeSelector = async (request, threads) =>
   const ort = (backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as unknown as OrtModule;
   ort.env.wasm.numThreads = numThreads;
   ort.env.logLevel = 'error';
+  const sessionOptions: SessionOptions = { executionProviders: [backend], graphOptimizationLevel: 'all' };
   return {
     ort,
     backend,
     threads: numThreads,
-    sessionOptions: { executionProviders: [backend], graphOptimizationLevel: 'all' },
+    sessionOptions,
     // A GPU wants the whole batch in one dispatch.
     runChunk: backend === 'webgpu' ? undefined : CPU_RUN_CHUNK,
     leavesCallerACore: backend === 'webgpu' || numThreads === 1 || numThreads < hardwareConcurrency(),
+    warmUp: async () => {
+      const session = await ort.InferenceSession.create(warmUpModel(), sessionOptions);
+      await session.release();
+    },
     description: `onnxruntime-web ${ort.env.versions.web ?? ''} (${backend}, ${numThreads} thread${numThreads === 1 ? '' : 's'})`,
   };
 };
