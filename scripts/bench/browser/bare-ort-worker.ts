@@ -27,15 +27,23 @@ async function start(request: BareOrtSetup): Promise<void> {
   setup = request;
 }
 
-async function classify(pixels: Float32Array): Promise<Float32Array> {
+/** The reply to one image: its probabilities and how long session.run took inside this worker. */
+export interface BareOrtReply {
+  readonly probs: Float32Array;
+  readonly runMs: number;
+}
+
+async function classify(pixels: Float32Array): Promise<BareOrtReply> {
+  const start = performance.now();
   const outputs = await session!.run({ [setup!.inputName]: new ort!.Tensor('float32', pixels, [1, 1, 28, 28]) }, [setup!.probsName]);
-  return (outputs[setup!.probsName]!.data as Float32Array).slice();
+  const runMs = performance.now() - start;
+  return { probs: (outputs[setup!.probsName]!.data as Float32Array).slice(), runMs };
 }
 
 self.addEventListener('message', (event: MessageEvent<BareOrtSetup | Float32Array>) => {
   const message = event.data;
   if (message instanceof Float32Array) {
-    void classify(message).then((probs) => self.postMessage(probs, [probs.buffer]));
+    void classify(message).then((reply) => self.postMessage(reply, [reply.probs.buffer]));
   } else {
     void start(message).then(
       () => self.postMessage('ready'),

@@ -1,5 +1,5 @@
 import { runInterleaved, type Contender } from '../interleave.ts';
-import type { BareOrtSetup } from './bare-ort-worker.ts';
+import type { BareOrtReply, BareOrtSetup } from './bare-ort-worker.ts';
 import {
   BARE_WORKER_CONTENDER,
   DIRECT_CONTENDER,
@@ -95,17 +95,25 @@ async function bareWorkerContender(request: LatencyRequest, pixels: Float32Array
     worker.postMessage(setup);
   });
   if (reply !== 'ready') throw new Error(`the bare ORT worker did not start: ${String(reply)}`);
+  const runMs: number[] = [];
   const contender: Contender = {
     name: BARE_WORKER_CONTENDER,
     run: () =>
       new Promise((resolve) => {
-        worker.addEventListener('message', resolve, { once: true });
+        worker.addEventListener(
+          'message',
+          (event: MessageEvent<BareOrtReply>) => {
+            runMs.push(event.data.runMs);
+            resolve(event.data.probs);
+          },
+          { once: true },
+        );
         // A copy per call, transferred, as the SDK does.
         const copy = pixels.slice();
         worker.postMessage(copy, [copy.buffer]);
       }),
   };
-  return { contender, terminate: () => worker.terminate() };
+  return { contender, runMs, terminate: () => worker.terminate() };
 }
 
 async function personalizeTiming(request: PersonalizeTimingRequest): Promise<PersonalizeTimingReply> {
@@ -144,8 +152,10 @@ async function wasmLatency(request: LatencyRequest): Promise<LatencyReply> {
     const sdkTop = (await classifier.classify(pixels)).index;
     const contenders = [sdkContender(classifier, pixels), direct.contender, bare.contender, echoContender(echo, pixels)];
     const samples = await runInterleaved(contenders, request);
+    // Every call's run time, warm-up calls included: a diagnostic beside the timed samples.
     return {
       samples,
+      bareWorkerRunMs: bare.runMs,
       runtimes: {
         [SDK_CONTENDER]: `SDK Web Worker, ${classifier.runtime}`,
         [DIRECT_CONTENDER]: direct.runtime,

@@ -38,6 +38,8 @@ export interface BrowserBenchResults {
     readonly overheadMs: number;
     /** ORT in a plain worker: what running off the main thread costs without the SDK's layers. */
     readonly bareWorkerMs: SampleSummary;
+    /** session.run alone inside the bare worker, against the whole main-thread call (directMs). */
+    readonly bareWorkerRunMs: SampleSummary;
     /** A bare worker round trip: what any off-thread design pays at least. */
     readonly workerEchoMs: SampleSummary;
     readonly runtimes: Record<string, string>;
@@ -207,6 +209,7 @@ export async function runBrowserBench(
         directMs,
         overheadMs: sdkMs.median - directMs.median,
         bareWorkerMs: summarize(wasm.samples[BARE_WORKER_CONTENDER]!),
+        bareWorkerRunMs: summarize(wasm.bareWorkerRunMs ?? []),
         workerEchoMs: summarize(wasm.samples[ECHO_CONTENDER]!),
         runtimes: wasm.runtimes,
         sameTopClass: wasm.topClasses[SDK_CONTENDER] === wasm.topClasses[DIRECT_CONTENDER],

@@ -49,6 +49,8 @@ export interface LatencyRequest {
 
 export interface LatencyReply {
   readonly samples: SamplesByContender;
+  /** session.run alone, timed inside the bare worker (absent for WebGPU). */
+  readonly bareWorkerRunMs?: readonly number[];
   readonly runtimes: Record<string, string>;
   readonly topClasses: Record<string, number>;
   readonly crossOriginIsolated: boolean;

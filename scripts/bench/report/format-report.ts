@@ -93,6 +93,9 @@ function browserSection(browser: BrowserBenchResults): string {
     `single-image overhead, SDK worker - ORT main thread (median - median): ${ms(latency.overheadMs)} ms; ` +
       `ORT in a bare worker - main thread: ${ms(latency.bareWorkerMs.median - latency.directMs.median)} ms; ` +
       `bare round trip: ${ms(latency.workerEchoMs.median)} ms; same top class: ${latency.sameTopClass}`,
+    `session.run alone, timed inside the bare worker: ${ms(latency.bareWorkerRunMs.median)} ms (the whole main-thread call: ` +
+      `${ms(latency.directMs.median)} ms), so of the bare worker's extra ${ms(latency.bareWorkerMs.median - latency.directMs.median)} ms, ` +
+      `${ms(latency.bareWorkerRunMs.median - latency.directMs.median)} ms is ONNX Runtime running slower off the main thread.`,
     'cold/warm start: loadClassifier() call to the first classify() result.',
   ].join('\n');
 }

@@ -85,7 +85,7 @@ export class ClassifierEngine implements EngineApi {
       backend: runtime.backend,
       runtime: runtime.description,
       threads: runtime.threads,
-      pipelines: runtime.leavesCallerACore,
+      runChunk: runtime.runChunk,
       source: checkpoint.source,
       offline: checkpoint.offline,
     };

@@ -30,8 +30,11 @@ export interface EngineInfo {
   /** The ONNX Runtime build and settings, e.g. "onnxruntime-web 1.30.0 (wasm, 1 thread)". */
   readonly runtime: string;
   readonly threads: number;
-  /** Whether inference leaves a core free for the caller's thread, so batches can be streamed in chunks. */
-  readonly pipelines: boolean;
+  /**
+   * Images per classify call that make one model run (undefined: any number). classifyBatch
+   * sends a large batch in calls of this size, preparing the next while the worker runs one.
+   */
+  readonly runChunk: number | undefined;
   /** Where the files came from: all downloaded, all from the cache, or some of each. */
   readonly source: 'network' | 'cache' | 'mixed';
   /** True when the manifest could not be fetched and a cached version was loaded instead. */

@@ -35,12 +35,6 @@ export interface Runtime {
    * in cache runs faster per image than one big run; undefined runs the whole batch at once.
    */
   readonly runChunk: number | undefined;
-  /**
-   * Whether a run leaves a core for the caller's thread: true on a GPU, with one thread (nothing
-   * to keep in step) or with fewer threads than cores. With every core in a multi-threaded run,
-   * work on the caller's thread stalls the run's threads at each of their sync points.
-   */
-  readonly leavesCallerACore: boolean;
   /** Starts the runtime's one-time set-up (e.g. compiling its wasm) ahead of the first real session. */
   readonly warmUp?: () => Promise<void>;
   /** The ONNX Runtime build in use, e.g. "onnxruntime-web 1.30.0 (wasm)". */

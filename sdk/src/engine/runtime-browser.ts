@@ -23,14 +23,11 @@ async function hasWebGpuAdapter(): Promise<boolean> {
   }
 }
 
-function hardwareConcurrency(): number {
-  return (globalThis.navigator as GpuNavigator | undefined)?.hardwareConcurrency ?? 1;
-}
-
 function defaultThreads(): number {
   // Threads need SharedArrayBuffer, i.e. a crossOriginIsolated page (COOP/COEP headers).
   if (!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) return 1;
-  return Math.max(1, Math.min(4, Math.floor(hardwareConcurrency() / 2)));
+  const cores = (globalThis.navigator as GpuNavigator | undefined)?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(4, Math.floor(cores / 2)));
 }
 
 export const selectBrowserRuntime: RuntimeSelector = async (request, threads) => {
@@ -55,7 +52,6 @@ export const selectBrowserRuntime: RuntimeSelector = async (request, threads) =>
     sessionOptions,
     // A GPU wants the whole batch in one dispatch.
     runChunk: backend === 'webgpu' ? undefined : CPU_RUN_CHUNK,
-    leavesCallerACore: backend === 'webgpu' || numThreads === 1 || numThreads < hardwareConcurrency(),
     warmUp: async () => {
       const session = await ort.InferenceSession.create(warmUpModel(), sessionOptions);
       await session.release();

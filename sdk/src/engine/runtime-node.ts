@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { backendUnavailable } from './backend-error.ts';
 import { CPU_RUN_CHUNK, type OrtModule, type RuntimeSelector } from './ort-types.ts';
@@ -30,7 +29,6 @@ export const selectNodeRuntime: RuntimeSelector = async (request, threads) => {
       ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
     },
     runChunk: CPU_RUN_CHUNK,
-    leavesCallerACore: threads === 1 || (threads !== undefined && threads > 0 && threads < availableParallelism()),
     description: `onnxruntime-node ${ort.env.versions.node ?? ''} (cpu, ${threads ? `${threads} thread${threads === 1 ? '' : 's'}` : 'all cores'})`,
   };
 };

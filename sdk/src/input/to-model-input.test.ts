@@ -62,6 +62,30 @@ describe('toModelInput on 28x28 arrays', () => {
     expect(output[783]).toBe(1);
   });
 
+  it('accepts the edges of [0,1] as they are: 0, -0, the smallest subnormal and exactly 1', () => {
+    const input = ramp();
+    input[0] = 0;
+    input[1] = -0;
+    input[2] = 1.4e-45;
+    input[783] = 1;
+    const output = toModelInput(input);
+    expect(output[0]).toBe(0);
+    expect(Math.abs(output[1]!)).toBe(0);
+    expect(output[2]).toBeGreaterThan(0);
+    expect(output[783]).toBe(1);
+  });
+
+  it('rejects a NaN of either sign in any position of the range check’s eight lanes', () => {
+    const negativeNaN = new Float32Array(new Uint32Array([0xffc00000]).buffer)[0]!;
+    for (const index of [0, 3, 7, 776, 783]) {
+      for (const nan of [Number.NaN, negativeNaN]) {
+        const input = ramp();
+        input[index] = nan;
+        expectInputRangeError(() => toModelBatch([ramp(), input]), `inputs[1][${index}]`);
+      }
+    }
+  });
+
   it('scales Uint8Array and Uint8ClampedArray by 1/255 exactly, with no inversion', () => {
     const bytes = Uint8Array.from({ length: 784 }, (_, i) => i % 256);
     const expected = Float32Array.from(bytes, (value) => value / 255);
