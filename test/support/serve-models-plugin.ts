@@ -27,6 +27,9 @@ export function serveModelsPlugin(options: ServeModelsOptions): Plugin {
     configureServer(server) {
       server.middlewares.use((req, res, next) => modelsMiddleware(root)(req, res, next));
     },
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => modelsMiddleware(root)(req, res, next));
+    },
   };
 }
 

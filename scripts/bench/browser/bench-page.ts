@@ -7,18 +7,16 @@ import {
   PAGE_GLOBAL,
   SDK_CONTENDER,
   type BenchPageApi,
-  type ColdStartRequest,
   type LatencyReply,
   type LatencyRequest,
   type PersonalizeTimingReply,
   type PersonalizeTimingRequest,
-  type StartTiming,
 } from './page-protocol.ts';
 
 /*
  * Runs inside headless Chromium. The SDK comes from its published browser build, imported at
- * runtime so the page measures dist/ exactly as an app would get it. Only loadClassifier's
- * own work falls inside a cold start: this module never touches ONNX Runtime until asked to.
+ * runtime so the page measures dist/ exactly as an app would get it. (Cold starts are measured
+ * on a production build of a separate app: cold-start-app/.)
  */
 
 type BrowserSdk = typeof import('../../../sdk/src/index.browser.ts');
@@ -37,16 +35,6 @@ function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < CLASSES; i++) if (values[i]! > values[best]!) best = i;
   return best;
-}
-
-async function startClassifier(request: ColdStartRequest): Promise<StartTiming> {
-  const pixels = toUnitFloats(request.image);
-  const start = performance.now();
-  const classifier = await sdk.loadClassifier(request.manifestUrl, { backend: 'wasm', threads: request.threads });
-  const prediction = await classifier.classify(pixels);
-  const ms = performance.now() - start;
-  await classifier.dispose();
-  return { ms, loadedFrom: classifier.loadedFrom, runtime: classifier.runtime, topClass: prediction.index };
 }
 
 /**
@@ -195,5 +183,5 @@ async function webgpuLatency(request: LatencyRequest): Promise<LatencyReply | un
   }
 }
 
-const api: BenchPageApi = { startClassifier, wasmLatency, webgpuLatency, personalizeTiming };
+const api: BenchPageApi = { wasmLatency, webgpuLatency, personalizeTiming };
 Object.assign(globalThis, { [PAGE_GLOBAL]: api });

@@ -3,14 +3,17 @@ import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../../../test/support/headle
 import type { BenchCheckpoint } from '../bench-checkpoint.ts';
 import { summarize, type SampleSummary } from '../sample-stats.ts';
 import { startBenchServer } from './bench-server.ts';
+import { startColdStartServer } from './cold-start-server.ts';
 import {
   BARE_WORKER_CONTENDER,
   DIRECT_CONTENDER,
   ECHO_CONTENDER,
+  COLD_START_GLOBAL,
   PAGE_GLOBAL,
   PAGE_PATH,
   SDK_CONTENDER,
   type BenchPageWindow,
+  type ColdStartWindow,
   type ColdStartRequest,
   type LatencyReply,
   type LatencyRequest,
@@ -69,39 +72,43 @@ function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function openBenchPage(context: BrowserContext, url: string, log: Log): Promise<Page> {
+/** Opens `url` and waits until its module has put `globalName` on the page. */
+async function openBenchPage(context: BrowserContext, url: string, log: Log, globalName: string = PAGE_GLOBAL): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => log(`browser: page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') log(`browser: console ${message.type()}: ${message.text()}`);
   });
   await page.goto(url);
-  await page.waitForFunction((name) => name in globalThis, PAGE_GLOBAL, { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction((name) => name in globalThis, globalName, { timeout: STEP_TIMEOUT_MS });
   return page;
 }
 
-async function reloadBenchPage(page: Page): Promise<void> {
+async function reloadColdStartApp(page: Page): Promise<void> {
   await page.reload();
-  await page.waitForFunction((name) => name in globalThis, PAGE_GLOBAL, { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction((name) => name in globalThis, COLD_START_GLOBAL, { timeout: STEP_TIMEOUT_MS });
 }
 
 function startClassifier(page: Page, request: ColdStartRequest): Promise<StartTiming> {
   return withTimeout(
-    page.evaluate(([name, req]) => (globalThis as unknown as BenchPageWindow)[name].startClassifier(req), [PAGE_GLOBAL, request] as const),
+    page.evaluate(([name, req]) => (globalThis as unknown as ColdStartWindow)[name](req), [COLD_START_GLOBAL, request] as const),
     'loadClassifier + first classify',
   );
 }
 
-/** Cold then warm start, once per fresh context; the first pair only warms the server and disk. */
+/**
+ * Cold then warm start of the production-built app, once per fresh context (empty HTTP cache and
+ * Cache API); the first pair only warms the server and disk.
+ */
 async function measureStarts(browser: Browser, url: string, request: ColdStartRequest, runs: number, log: Log) {
   const cold: StartTiming[] = [];
   const warm: StartTiming[] = [];
   for (let run = -1; run < runs; run++) {
     const context = await browser.newContext();
     try {
-      const page = await openBenchPage(context, url, log);
+      const page = await openBenchPage(context, url, log, COLD_START_GLOBAL);
       const first = await startClassifier(page, request);
-      await reloadBenchPage(page);
+      await reloadColdStartApp(page);
       const second = await startClassifier(page, request);
       if (run >= 0) {
         cold.push(first);
@@ -165,8 +172,15 @@ export async function runBrowserBench(
     });
 
     const startRuns = Math.max(1, Math.ceil(options.rounds / 4));
-    log(`browser: cold and warm starts, ${startRuns} fresh contexts (plus one to warm up)`);
-    const starts = await measureStarts(browser, url, { manifestUrl, threads: BROWSER_THREADS, image: pixels }, startRuns, log);
+    log('browser: building the cold-start app for production (vite build) and serving it statically');
+    const app = await startColdStartServer(checkpoint.modelsDir);
+    let starts: Awaited<ReturnType<typeof measureStarts>>;
+    try {
+      log(`browser: cold and warm starts of that app, ${startRuns} fresh contexts (plus one to warm up)`);
+      starts = await measureStarts(browser, `${app.origin}/`, { manifestUrl, threads: BROWSER_THREADS, image: pixels }, startRuns, log);
+    } finally {
+      await app.close();
+    }
 
     log(`browser: single-image latency, SDK worker vs ORT on the main thread, ${options.rounds} x ${WASM_CALLS_PER_TURN} calls each`);
     const wasm = await measureLatency(browser, url, latencyRequest(WASM_CALLS_PER_TURN), 'wasmLatency', log);

@@ -10,6 +10,9 @@ export const PAGE_GLOBAL = 'edgetuneBench';
 /** The page, relative to the repository root the bench server serves. */
 export const PAGE_PATH = '/scripts/bench/browser/index.html';
 
+/** Where the production-built cold-start app puts its start function. */
+export const COLD_START_GLOBAL = 'edgetuneColdStart';
+
 export const SDK_CONTENDER = 'sdk-worker';
 export const DIRECT_CONTENDER = 'ort-main-thread';
 /** ONNX Runtime in a worker without the SDK around it, for scale. */
@@ -78,10 +81,11 @@ export interface PersonalizeTimingReply {
 export interface BenchPageApi {
   /** Personalization (issue 4's shape) through the SDK's worker on WASM. */
   personalizeTiming(request: PersonalizeTimingRequest): Promise<PersonalizeTimingReply>;
-  startClassifier(request: ColdStartRequest): Promise<StartTiming>;
   wasmLatency(request: LatencyRequest): Promise<LatencyReply>;
   /** Undefined when the browser offers no WebGPU adapter. */
   webgpuLatency(request: LatencyRequest): Promise<LatencyReply | undefined>;
 }
 
 export type BenchPageWindow = { readonly [PAGE_GLOBAL]: BenchPageApi };
+/** loadClassifier() to the first classify() result, in the production-built app. */
+export type ColdStartWindow = { readonly [COLD_START_GLOBAL]: (request: ColdStartRequest) => Promise<StartTiming> };

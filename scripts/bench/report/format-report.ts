@@ -96,7 +96,8 @@ function browserSection(browser: BrowserBenchResults): string {
     `session.run alone, timed inside the bare worker: ${ms(latency.bareWorkerRunMs.median)} ms (the whole main-thread call: ` +
       `${ms(latency.directMs.median)} ms), so of the bare worker's extra ${ms(latency.bareWorkerMs.median - latency.directMs.median)} ms, ` +
       `${ms(latency.bareWorkerRunMs.median - latency.directMs.median)} ms is ONNX Runtime running slower off the main thread.`,
-    'cold/warm start: loadClassifier() call to the first classify() result.',
+    'cold/warm start: loadClassifier() call to the first classify() result, in an app bundled by `vite build` and served',
+    'as static files from 127.0.0.1 (scripts/bench/browser/cold-start-app).',
   ].join('\n');
 }
 

@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { build, preview } from 'vite';
+import { serveModelsPlugin } from '../../../test/support/serve-models-plugin.ts';
+import { REPO_ROOT } from '../repo-root.ts';
+import type { BenchServer } from './bench-server.ts';
+
+const APP_ROOT = join(REPO_ROOT, 'scripts/bench/browser/cold-start-app');
+/** .cache/ is git-ignored. */
+const OUT_DIR = join(REPO_ROOT, '.cache/bench-cold-start-app');
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/**
+ * Builds the cold-start app for production with Vite (`edgetune` resolves to this package's
+ * dist/ through its exports map, as in an app that installed it) and serves the output as static
+ * files on 127.0.0.1, cross-origin isolated, with the checkpoints at /models/.
+ */
+export async function startColdStartServer(modelsDir: string): Promise<BenchServer> {
+  const plugins = [serveModelsPlugin({ modelsDir: resolve(REPO_ROOT, modelsDir) })];
+  await build({
+    configFile: false,
+    root: APP_ROOT,
+    logLevel: 'warn',
+    plugins,
+    build: { outDir: OUT_DIR, emptyOutDir: true },
+    worker: { format: 'es' },
+  });
+  const server = await preview({
+    configFile: false,
+    root: APP_ROOT,
+    logLevel: 'warn',
+    plugins,
+    build: { outDir: OUT_DIR },
+    preview: { host: '127.0.0.1', port: 0, headers: ISOLATION_HEADERS },
+  });
+  const address = server.httpServer.address() as AddressInfo | null;
+  if (!address || typeof address !== 'object') {
+    await server.close();
+    throw new Error('the cold-start server did not report a listening address');
+  }
+  return { origin: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+}
