@@ -15,14 +15,14 @@ const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-
  * dist/ through its exports map, as in an app that installed it) and serves the output as static
  * files on 127.0.0.1, cross-origin isolated, with the checkpoints at /models/.
  */
-export async function startColdStartServer(modelsDir: string): Promise<BenchServer> {
+export async function startColdStartServer(modelsDir: string, outDir = OUT_DIR): Promise<BenchServer> {
   const plugins = [serveModelsPlugin({ modelsDir: resolve(REPO_ROOT, modelsDir) })];
   await build({
     configFile: false,
     root: APP_ROOT,
     logLevel: 'warn',
     plugins,
-    build: { outDir: OUT_DIR, emptyOutDir: true },
+    build: { outDir, emptyOutDir: true },
     worker: { format: 'es' },
   });
   const server = await preview({
@@ -30,7 +30,7 @@ export async function startColdStartServer(modelsDir: string): Promise<BenchServ
     root: APP_ROOT,
     logLevel: 'warn',
     plugins,
-    build: { outDir: OUT_DIR },
+    build: { outDir },
     preview: { host: '127.0.0.1', port: 0, headers: ISOLATION_HEADERS },
   });
   const address = server.httpServer.address() as AddressInfo | null;
