@@ -113,14 +113,13 @@ export class Classifier {
   async classifyBatch(inputs: readonly ClassifierInput[], options: ClassifyOptions = {}): Promise<Prediction[]> {
     const topK = this.#topK(options);
     const count = Array.isArray(inputs) ? inputs.length : 0;
-    // One worker call per model run, sent as soon as it is ready: while the worker runs one, this
-    // thread checks the next batch's pixels and decodes the last's scores, so that work and the
-    // message latency hide behind inference (measured: SDK / direct ORT up from ~0.86x to ~0.95x
-    // at 2 threads on 2 cores, where one message per batch left them in series).
+    // One worker call per model run, sent as soon as its pixels are checked; the worker runs them
+    // in order. While it runs one, this thread checks the next and decodes the last, so that work
+    // and the message latency hide behind inference (measured: SDK / direct ORT up from ~0.86x to
+    // ~0.94x at 2 threads on 2 cores, where one message per batch left them in series).
     const chunkSize = this.#info.runChunk ?? MAX_MESSAGE_BATCH;
     const calls: Promise<Float32Array>[] = [];
     try {
-      // Each chunk is sent as soon as it is ready; the worker runs them in order.
       for (let start = 0; start === 0 || start < count; start += chunkSize) {
         const end = Math.min(count, start + chunkSize);
         // Throws for a non-array or an empty array on the first pass, and names any bad element.

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { describeCause } from '../loading/load-errors.ts';
+import { removeStaleTemporaries } from '../loading/stale-temporaries.node.ts';
 import { decodeHeadFile, encodeHeadFile, HeadFileError } from './head-file.node.ts';
 import { byKey, summarizeHead, validateHeadKey, validateHeadRecord, type HeadRecord, type HeadSummary } from './head-record.ts';
 import { warnOnConsole, type HeadStore, type HeadStoreWarning } from './head-store.ts';
@@ -96,7 +97,9 @@ export class DirectoryHeadStore implements HeadStore {
         cause,
       });
     }
-    // Temporary files of saves in progress (or of a crashed process) do not match the pattern.
+    // Temporary files of saves in progress (or of a crashed process) do not match the pattern;
+    // those of a crash are removed once stale.
+    await removeStaleTemporaries(this.directory);
     const summaries = await Promise.all(names.filter((name) => HEAD_FILE.test(name)).map((name) => this.#summaryOf(join(this.directory, name))));
     return summaries.filter((summary) => summary !== undefined).sort(byKey);
   }

@@ -6,6 +6,7 @@ import type { Manifest } from '../artifacts/manifest.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { ownedBytes } from './bytes.ts';
 import { validateManifest } from './read-manifest.ts';
+import { removeStaleTemporaries } from './stale-temporaries.node.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -28,11 +29,14 @@ export interface DirectoryStoreOptions {
  * A cache directory for Node: `files/<sha256>` holds file bytes, `manifests/<sha256 of key>.json`
  * holds `{ key, manifest }`. Every write goes to a unique temporary name and is renamed into
  * place, so a crash never leaves a partial file under a real name and concurrent writers
- * (two processes loading the same model) never interleave.
+ * (two processes loading the same model) never interleave; what a killed process left behind is
+ * removed an hour later, at the next store's first write.
  */
 export class DirectoryStore implements ArtifactStore {
   readonly directory: string;
   readonly #writeFile: DurableWrite;
+  /** Each directory is swept once per store, before its first write. */
+  readonly #swept = new Set<string>();
 
   constructor(options: DirectoryStoreOptions = {}) {
     this.directory = options.directory ?? defaultCacheDirectory();
@@ -99,7 +103,12 @@ export class DirectoryStore implements ArtifactStore {
   }
 
   async #writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-    await mkdir(dirname(path), { recursive: true });
+    const directory = dirname(path);
+    await mkdir(directory, { recursive: true });
+    if (!this.#swept.has(directory)) {
+      this.#swept.add(directory);
+      await removeStaleTemporaries(directory);
+    }
     const temporary = `${path}.${randomUUID()}.tmp`;
     try {
       await this.#writeFile(temporary, bytes);
