@@ -109,18 +109,10 @@ export class ClassifierEngine implements EngineApi {
     if (!(pixels instanceof Float32Array) || !Number.isInteger(count) || count < 1 || pixels.length !== count * PIXELS) {
       throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `classify expects ${count} x ${PIXELS} floats, got ${pixels?.length}`);
     }
+    // One run per call: the caller splits a batch into runs of `runtime.runChunk` (see EngineInfo).
     return this.#enqueue(async () => {
-      const classes = loaded.manifest.labels.length;
-      const chunk = loaded.runtime.runChunk ?? count;
       try {
-        if (count <= chunk) return await this.#probabilities(loaded, pixels, count);
-        // One array the caller receives by transfer, filled chunk by chunk.
-        const probs = new Float32Array(count * classes);
-        for (let start = 0; start < count; start += chunk) {
-          const n = Math.min(chunk, count - start);
-          probs.set(await this.#probabilities(loaded, pixels.subarray(start * PIXELS, (start + n) * PIXELS), n), start * classes);
-        }
-        return probs;
+        return await this.#probabilities(loaded, pixels, count);
       } catch (cause) {
         throw new EdgetuneError(ErrorCodes.RUNTIME, `inference failed on ${loaded.runtime.description}: ${(cause as Error).message ?? cause}`, { cause });
       }

@@ -19,8 +19,8 @@ export type Backend = 'webgpu' | 'wasm' | 'cpu';
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 
 /**
- * Images per run on the CPU and WASM backends. The CNN ran about 10% faster per image in runs of
- * 64 than of 256 on onnxruntime-node (`npm run bench -- --only node` measures both).
+ * Images per run on the CPU and WASM backends. The CNN ran 5-9% faster per image in runs of 64
+ * than of 256 on onnxruntime-node (`npm run bench -- --only node` measures both).
  */
 export const CPU_RUN_CHUNK = 64;
 
@@ -31,8 +31,9 @@ export interface Runtime {
   readonly threads: number;
   readonly sessionOptions: SessionOptions;
   /**
-   * Images per model.onnx run; larger batches are split. On the CPU a chunk whose activations stay
-   * in cache runs faster per image than one big run; undefined runs the whole batch at once.
+   * Images per model.onnx run for classification; classifyBatch splits larger batches. On the CPU a
+   * chunk whose activations stay in cache runs faster per image than one big run; undefined runs
+   * the whole batch at once.
    */
   readonly runChunk: number | undefined;
   /** Starts the runtime's one-time set-up (e.g. compiling its wasm) ahead of the first real session. */
