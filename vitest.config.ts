@@ -9,6 +9,8 @@ const BROWSER_TESTS = ['test/browser/**/*.browser.test.ts', 'sdk/**/*.browser.te
 
 export default defineConfig({
   test: {
+    // A private temporary directory for the run; leftovers fail it (see the file).
+    globalSetup: ['test/support/private-temp-dir.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -15,15 +15,18 @@ const MLP_DIR = resolve(MODELS_DIR, 'mnist-mlp');
 let images: Float32Array[];
 let labels: number[];
 
+const temporaries: string[] = [];
 beforeAll(async () => {
   process.env.EDGETUNE_HEADS_DIR = await mkdtemp(join(tmpdir(), 'edgetune-heads-'));
   process.env.EDGETUNE_CACHE_DIR = await mkdtemp(join(tmpdir(), 'edgetune-cache-'));
+  temporaries.push(process.env.EDGETUNE_HEADS_DIR, process.env.EDGETUNE_CACHE_DIR);
   const test = takeFirst(await loadMnistSplit('test'), 200);
   const pixels = toUnitFloat(test.images);
   images = Array.from({ length: test.count }, (_, i) => pixels.slice(i * 784, (i + 1) * 784));
   labels = Array.from(test.labels);
   await tf.setBackend('cpu');
 });
+afterAll(() => Promise.all(temporaries.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 /** The head's parameters after a call, decoded from exportHead(). */
 async function headOf(clf: Classifier): Promise<Map<string, Float32Array>> {

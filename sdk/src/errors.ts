@@ -7,7 +7,9 @@ export const ErrorCodes = {
   INPUT_TYPE: 'E_INPUT_TYPE',
   /** An argument has the right type but a wrong size or value (a RangeError). */
   INPUT_RANGE: 'E_INPUT_RANGE',
+  /** manifest.json is not a valid edgetune manifest; the message names the field. */
   MANIFEST_INVALID: 'E_MANIFEST_INVALID',
+  /** A checkpoint's head.safetensors is not a readable safetensors file of the head's parameters. */
   SAFETENSORS_INVALID: 'E_SAFETENSORS_INVALID',
   /** A downloaded file's sha256 or size differs from the manifest. */
   INTEGRITY: 'E_INTEGRITY',
@@ -23,6 +25,7 @@ export const ErrorCodes = {
   WORKER_CRASHED: 'E_WORKER_CRASHED',
   /** The caller's AbortSignal fired. */
   ABORTED: 'E_ABORTED',
+  /** The model cache could not be read or written; loading goes on without it (reported as a warning). */
   CACHE: 'E_CACHE',
   /** Personalization hit a NaN/Inf or exploding loss; the head was rolled back. */
   TRAINING_DIVERGED: 'E_TRAINING_DIVERGED',
@@ -38,10 +41,16 @@ export const ErrorCodes = {
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCodes));
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && CODES.has(value);
+}
+
 export class EdgetuneError extends Error {
   override name = 'EdgetuneError';
   constructor(
-    readonly code: ErrorCode | (string & {}),
+    readonly code: ErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -61,7 +70,16 @@ export class InputRangeError extends RangeError {
   readonly code = ErrorCodes.INPUT_RANGE;
 }
 
-export function errorCodeOf(error: unknown): string | undefined {
+/** The SDK's code of any thrown value, or undefined when it carries none (e.g. a bug in a callback). */
+export function errorCodeOf(error: unknown): ErrorCode | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+  return isErrorCode(code) ? code : undefined;
+}
+
+/**
+ * True for every failure the SDK reports: EdgetuneError, and the TypeError/RangeError subclasses
+ * it throws for bad arguments. Narrows `e.code` to ErrorCode.
+ */
+export function isEdgetuneError(error: unknown): error is Error & { readonly code: ErrorCode } {
+  return error instanceof Error && isErrorCode((error as { code?: unknown }).code);
 }

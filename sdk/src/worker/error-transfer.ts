@@ -1,5 +1,5 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { EdgetuneError, InputRangeError, InputTypeError } from '../errors.ts';
+import { EdgetuneError, InputRangeError, InputTypeError, isErrorCode } from '../errors.ts';
 
 interface SerializedError {
   name: string;
@@ -32,12 +32,14 @@ export function deserializeError(data: SerializedError): Error {
   let error: Error;
   if (data.name === 'TypeError') error = data.code ? new InputTypeError(data.message, options) : new TypeError(data.message, options);
   else if (data.name === 'RangeError') error = data.code ? new InputRangeError(data.message, options) : new RangeError(data.message, options);
-  else if (data.code) {
+  else if (isErrorCode(data.code)) {
     error = new EdgetuneError(data.code, data.message, options);
     if (data.name !== 'Error') error.name = data.name;
   } else {
     error = new Error(data.message, options);
     error.name = data.name;
+    // A code that is not the SDK's (e.g. a system error's 'ENOENT') stays readable, but untyped.
+    if (data.code) Object.assign(error, { code: data.code });
   }
   if (data.stack) error.stack = data.stack;
   return error;
