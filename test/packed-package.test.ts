@@ -86,18 +86,12 @@ describe('the packed npm package', () => {
         "new EdgetuneError('E_NOT_A_CODE', 'x');",
       ].join('\n'),
     );
+    // An app's own settings: Node's module resolution (package exports), and the package's
+    // declarations checked too, with no @types of its own installed.
+    const compilerOptions = { strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, skipLibCheck: false, types: [] };
+    await writeFile(join(app.directory, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['typed.ts'] }));
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const run = await app.run(process.execPath, [
-      tsc,
-      '--noEmit',
-      '--strict',
-      '--target', 'es2022',
-      '--module', 'nodenext',
-      '--moduleResolution', 'nodenext',
-      '--skipLibCheck', 'false',
-      '--types', '',
-      'typed.ts',
-    ]);
+    const run = await app.run(process.execPath, [tsc, '-p', '.']);
     expect(run.stdout + run.stderr).toBe('');
     expect(run.code).toBe(0);
   });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { useTfjsCpuBackend } from './support/tfjs-cpu-backend.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   const pixels = toUnitFloat(test.images);
   images = Array.from({ length: test.count }, (_, i) => pixels.slice(i * 784, (i + 1) * 784));
   labels = Array.from(test.labels);
-  await tf.setBackend('cpu');
+  await useTfjsCpuBackend();
 });
 afterAll(() => Promise.all(temporaries.map((dir) => rm(dir, { recursive: true, force: true }))));
 

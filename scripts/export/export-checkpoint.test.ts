@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { useTfjsCpuBackend } from '../../test/support/tfjs-cpu-backend.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { buildCnn } from './test-fixtures.ts';
 
 let root: string;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTfjsCpuBackend();
   root = await mkdtemp(join(tmpdir(), 'edgetune-export-'));
 });
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { useTfjsCpuBackend } from '../../test/support/tfjs-cpu-backend.ts';
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
@@ -9,7 +10,7 @@ import { buildCnn, buildMlp, buildResidualCnn, randomImages, randomizeWeights, r
 import { UnsupportedModelError } from './unsupported-model-error.ts';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTfjsCpuBackend();
 });
 
 const IMAGES = 24;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { useTfjsCpuBackend } from '../../test/support/tfjs-cpu-backend.ts';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxArtifacts } from './build-onnx-artifacts.ts';
@@ -7,7 +8,7 @@ import type { HeadParameter } from './head-parameters.ts';
 import { buildCnn, buildMlp, runOnnx, seededRandom, uniformArray } from './test-fixtures.ts';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTfjsCpuBackend();
 });
 
 const BATCH = 32;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { useTfjsCpuBackend } from '../../test/support/tfjs-cpu-backend.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePersonalizeOptions } from '../../sdk/src/personalize/personalize-options.ts';
 import { runPersonalization } from '../../sdk/src/personalize/run-personalization.ts';
@@ -7,7 +8,7 @@ import { createHeadVariant, type HeadVariant } from './head-variant.ts';
 
 let variant: HeadVariant;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTfjsCpuBackend();
   variant = await createHeadVariant(buildCnn(['valid', 'valid'], 3), 2);
 });
 afterAll(async () => {

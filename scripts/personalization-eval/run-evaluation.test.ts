@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { useTfjsCpuBackend } from '../../test/support/tfjs-cpu-backend.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistSplit, takeFirst, type MnistSplit } from '../data/mnist.ts';
 import { buildCnn } from '../export/test-fixtures.ts';
@@ -10,7 +11,7 @@ import { SHIFTED_STYLE } from './writing-style.ts';
 let train: MnistSplit;
 let test: MnistSplit;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTfjsCpuBackend();
   train = takeFirst(await loadMnistSplit('train'), 500);
   test = takeFirst(await loadMnistSplit('test'), 100);
 });

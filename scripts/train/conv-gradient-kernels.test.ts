@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { useTfjsCpuBackend } from '../../test/support/tfjs-cpu-backend.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from './wasm-backend.ts';
 
@@ -36,7 +37,7 @@ describe('wasm convolution gradient kernels', () => {
   ];
 
   it.each(cases)('match the cpu backend for $pad padding, x $x, filter $w', async ({ pad, x, w }) => {
-    await tf.setBackend('cpu');
+    await useTfjsCpuBackend();
     const xs = random(x, 1);
     const ws = random(w, 2);
     const dyScale = random([...x.slice(0, 3), w[3]!], 3);

@@ -1,4 +1,4 @@
-import { proxy, transfer } from 'comlink';
+import { transfer } from 'comlink';
 import type { Manifest } from '../artifacts/manifest.ts';
 import type { EngineApi, EngineInfo, LoadProgress, LoadRequest } from '../engine/engine-protocol.ts';
 import type { Backend } from '../engine/ort-types.ts';
@@ -7,6 +7,7 @@ import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-mo
 import type { HeadSummary } from '../heads/head-record.ts';
 import { resolvePersonalizeOptions, type PersonalizeOptions } from '../personalize/personalize-options.ts';
 import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
+import { callbackProxy } from './callback-proxy.ts';
 import { packSamples, type LabelledSample } from './personalize-samples.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
 import { WORKER_CONNECTION, type ConnectWorker, type WorkerConnection } from './worker-connection.ts';
@@ -65,7 +66,7 @@ export class Classifier {
     const connection = connect();
     try {
       const info = await runGuarded(connection, options.signal, (api) =>
-        api.load(request, options.onProgress ? proxy(options.onProgress) : undefined),
+        api.load(request, options.onProgress ? callbackProxy(options.onProgress) : undefined),
       );
       return new Classifier(connect, request, connection, info);
     } catch (error) {
@@ -176,7 +177,7 @@ export class Classifier {
       return await this.#call((api) =>
         api.personalize(
           transfer({ pixels: packed.pixels, labels: packed.labels, ...(replay ? { replay } : {}), options: resolved }, transfers),
-          options.onStep ? proxy(options.onStep) : undefined,
+          options.onStep ? callbackProxy(options.onStep) : undefined,
         ),
       );
     } finally {

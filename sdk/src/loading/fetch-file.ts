@@ -4,6 +4,9 @@ import { httpGet } from './http-get.ts';
 import { abortedError, describeCause } from './load-errors.ts';
 import { integrityError } from './verify-file.ts';
 
+/** Checkpoint files are mostly under 1 MiB, so most downloads never grow the buffer. */
+const INITIAL_BUFFER_BYTES = 1 << 20;
+
 export interface FileDownload {
   readonly url: string;
   readonly fileName: string;
@@ -23,8 +26,11 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
   const response = await httpGet(download.fetch, url, `"${fileName}"`, signal);
   if (response.body === null) return new Uint8Array(0);
 
-  // Sized from the manifest, not Content-Length: that header counts compressed bytes, when present at all.
-  const buffer = new Uint8Array(expected.bytes);
+  // Grown as bytes arrive, never past the manifest's size: the manifest is not verified yet and
+  // may claim any size (allocating it up front threw an uncoded RangeError), while what the
+  // server sends is bounded by that size below. Content-Length is no guide: it counts compressed
+  // bytes, when present at all.
+  let buffer = new Uint8Array(Math.min(expected.bytes, INITIAL_BUFFER_BYTES));
   let loaded = 0;
   const reader = response.body.getReader();
   let finished = false;
@@ -47,6 +53,11 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
       if (loaded + chunk.value.byteLength > expected.bytes) {
         throw integrityError(fileName, url, expected, `more than ${expected.bytes} bytes (download stopped)`);
       }
+      if (loaded + chunk.value.byteLength > buffer.byteLength) {
+        const grown = new Uint8Array(Math.min(expected.bytes, Math.max(loaded + chunk.value.byteLength, buffer.byteLength * 2)));
+        grown.set(buffer.subarray(0, loaded));
+        buffer = grown;
+      }
       buffer.set(chunk.value, loaded);
       loaded += chunk.value.byteLength;
       onBytes(loaded);
@@ -55,5 +66,5 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
   } finally {
     if (!finished) await reader.cancel().catch(() => undefined);
   }
-  return loaded === expected.bytes ? buffer : buffer.slice(0, loaded);
+  return loaded === buffer.byteLength ? buffer : buffer.slice(0, loaded);
 }
