@@ -1,15 +1,16 @@
 /**
  * Every failure the SDK reports carries a stable `code`. Codes survive the worker boundary
  * (see worker/error-transfer.ts) and the HTTP boundary ({ error: { code, message } }).
+ * Each code's comment is its one-line meaning; README.md repeats them (test/error-codes.test.ts).
  */
 export const ErrorCodes = {
-  /** An argument has the wrong type (a TypeError). */
+  /** An argument has the wrong type (a TypeError naming it). */
   INPUT_TYPE: 'E_INPUT_TYPE',
-  /** An argument has the right type but a wrong size or value (a RangeError). */
+  /** An argument has the right type but a wrong size or value (a RangeError naming it). */
   INPUT_RANGE: 'E_INPUT_RANGE',
   /** manifest.json is not a valid edgetune manifest; the message names the field. */
   MANIFEST_INVALID: 'E_MANIFEST_INVALID',
-  /** A checkpoint's head.safetensors is not a readable safetensors file of the head's parameters. */
+  /** A checkpoint's head.safetensors is not a readable safetensors file. */
   SAFETENSORS_INVALID: 'E_SAFETENSORS_INVALID',
   /** A downloaded file's sha256 or size differs from the manifest. */
   INTEGRITY: 'E_INTEGRITY',
@@ -21,11 +22,11 @@ export const ErrorCodes = {
   RUNTIME: 'E_RUNTIME',
   /** The classifier was disposed; load a new one. */
   DISPOSED: 'E_DISPOSED',
-  /** The worker hosting the model stopped unexpectedly. */
+  /** The worker hosting the model stopped unexpectedly; the next call restarts it. */
   WORKER_CRASHED: 'E_WORKER_CRASHED',
   /** The caller's AbortSignal fired. */
   ABORTED: 'E_ABORTED',
-  /** The model cache could not be read or written; loading goes on without it (reported as a warning). */
+  /** The model cache failed or held a damaged copy; loading went on without it (a warning, not thrown). */
   CACHE: 'E_CACHE',
   /** Personalization hit a NaN/Inf or exploding loss; the head was rolled back. */
   TRAINING_DIVERGED: 'E_TRAINING_DIVERGED',
