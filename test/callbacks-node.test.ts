@@ -25,10 +25,12 @@ afterAll(() => rm(cacheDir, { recursive: true, force: true }));
 
 describe('callbacks that return what structured clone cannot copy', () => {
   it.each(UNCLONABLE)('onProgress returning %s leaves the load and the worker unharmed', async (onProgress) => {
-    let events = 0;
-    const clf = await loadClassifier(MLP_DIR, { threads: 1, onProgress: () => (events++, onProgress()) });
+    // Callback messages travel on their own channel, so they may arrive after the call's result.
+    let called!: () => void;
+    const progressed = new Promise<void>((resolve) => (called = resolve));
+    const clf = await loadClassifier(MLP_DIR, { threads: 1, onProgress: () => (called(), onProgress()) });
     try {
-      expect(events).toBeGreaterThan(0);
+      await progressed;
       expect((await clf.classifyBatch(digits)).map((p) => p.label)).toEqual(labels);
     } finally {
       await clf.dispose();
@@ -44,9 +46,17 @@ describe('callbacks that return what structured clone cannot copy', () => {
 
     it.each(UNCLONABLE)('returning %s leaves personalize and the worker unharmed', async (onStep) => {
       const steps: number[] = [];
+      let lastStep!: () => void;
+      const finished = new Promise<void>((resolve) => (lastStep = resolve));
       const samples = digits.map((input, i) => ({ input, label: labels[i]! }));
-      const report = await clf.personalize(samples, { steps: 3, onStep: (p) => (steps.push(p.step), onStep()) });
+      const onStepCalled = (p: { step: number }) => {
+        steps.push(p.step);
+        if (p.step === 3) lastStep();
+        return onStep();
+      };
+      const report = await clf.personalize(samples, { steps: 3, onStep: onStepCalled });
       expect(report.steps).toBe(3);
+      await finished;
       expect(steps).toEqual([1, 2, 3]);
       expect((await clf.classifyBatch(digits)).map((p) => p.label)).toEqual(labels);
     });
