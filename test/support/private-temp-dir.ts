@@ -9,8 +9,9 @@ import { join } from 'node:path';
  * leaves nothing in the system temp directory.
  */
 
-// Caches that tools keep in the temp directory by design, not files a test forgot.
-const TOOL_CACHES = /^tsx-/;
+// What tools keep there by design, not files a test forgot: tsx's cache, and the profile and
+// artifact directories of the Chromium that Vitest's browser provider closes after this teardown.
+const TOOL_CACHES = /^(tsx-|playwright-artifacts-|playwright_chromiumdev_profile-|\.?org\.chromium\.Chromium\.)/;
 
 export default function setup(): () => void {
   if (process.env.EDGETUNE_TEST_TMPDIR) return () => undefined;
