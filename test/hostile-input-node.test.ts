@@ -1,0 +1,69 @@
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The package as an app imports it (dist/node).
+import { loadClassifier, type Classifier } from 'edgetune';
+import { loadMnistSplit, takeFirst, toUnitFloat } from '../scripts/data/mnist.ts';
+
+const MODELS_DIR = process.env.EDGETUNE_MODELS_DIR ?? 'models';
+const CNN_DIR = resolve(MODELS_DIR, 'mnist-cnn');
+const CHECKPOINT_FILES = ['model.onnx', 'head.onnx', 'train-step.onnx', 'head.safetensors'];
+
+let scratch: string;
+let digit: Float32Array;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'edgetune-hostile-'));
+  process.env.EDGETUNE_HEADS_DIR = join(scratch, 'heads');
+  process.env.EDGETUNE_CACHE_DIR = join(scratch, 'cache');
+  digit = toUnitFloat(takeFirst(await loadMnistSplit('test'), 1).images);
+});
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+/** A copy of the CNN checkpoint in its own directory, so a test can edit it. */
+async function copyOfCnn(name: string): Promise<string> {
+  const directory = join(scratch, name);
+  await rm(directory, { recursive: true, force: true });
+  await mkdir(directory, { recursive: true });
+  for (const file of [...CHECKPOINT_FILES, 'manifest.json']) await copyFile(join(CNN_DIR, file), join(directory, file));
+  return directory;
+}
+
+describe('a path to a manifest file', () => {
+  it('loads exactly the file named, not the manifest.json beside it', async () => {
+    const directory = await copyOfCnn('named-manifest');
+    const manifest = JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8'));
+    await writeFile(join(directory, 'other-manifest.json'), JSON.stringify({ ...manifest, version: '9.9.9' }));
+    const clf = await loadClassifier(join(directory, 'other-manifest.json'), { threads: 1 });
+    expect(clf.version).toBe('9.9.9');
+    await clf.dispose();
+  });
+
+  it('fails with E_FETCH_FAILED when the named manifest does not exist, even beside a manifest.json', async () => {
+    await expect(loadClassifier(join(CNN_DIR, 'mlp-manifest.json'), { threads: 1 })).rejects.toMatchObject({
+      code: 'E_FETCH_FAILED',
+      message: expect.stringContaining('mlp-manifest.json does not exist'),
+    });
+  });
+});
+
+describe('importHead', () => {
+  let clf: Classifier;
+  beforeAll(async () => {
+    clf = await loadClassifier(CNN_DIR, { threads: 1 });
+  });
+  afterAll(() => clf.dispose());
+
+  it("leaves the caller's Node Buffer intact", async () => {
+    const exported = await clf.exportHead();
+    const buffer = Buffer.from(exported);
+    await clf.importHead(buffer);
+    expect(buffer.length).toBe(exported.length);
+    expect(buffer.equals(Buffer.from(exported))).toBe(true);
+    // A small Buffer from Node's shared pool: detaching it would empty unrelated Buffers too.
+    const neighbour = Buffer.from('neighbour');
+    await expect(clf.importHead(Buffer.from('not a head'))).rejects.toMatchObject({ code: 'E_HEAD_INVALID' });
+    expect(neighbour.toString()).toBe('neighbour');
+  });
+});
