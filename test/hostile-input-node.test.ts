@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The package as an app imports it (dist/node).
 import { loadClassifier, type Classifier } from 'edgetune';
 import { loadMnistSplit, takeFirst, toUnitFloat } from '../scripts/data/mnist.ts';
+import { decodeSafetensors, encodeSafetensors } from '../sdk/src/artifacts/safetensors.ts';
+import { DirectoryHeadStore } from '../sdk/src/heads/directory-head-store.node.ts';
 
 const MODELS_DIR = process.env.EDGETUNE_MODELS_DIR ?? 'models';
 const CNN_DIR = resolve(MODELS_DIR, 'mnist-cnn');
@@ -54,6 +56,33 @@ describe('importHead', () => {
     clf = await loadClassifier(CNN_DIR, { threads: 1 });
   });
   afterAll(() => clf.dispose());
+
+  it('refuses heads with NaN or infinite weights, from importHead and loadHead, and keeps classifying as before', async () => {
+    await clf.resetHead();
+    const before = await clf.classify(digit);
+    const { tensors, metadata } = decodeSafetensors(await clf.exportHead());
+    for (const poison of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const poisoned = new Map([...tensors].map(([name, tensor]) => [name, { shape: tensor.shape, data: tensor.data.slice() }]));
+      poisoned.get('head.0.bias')!.data[3] = poison;
+      const bytes = encodeSafetensors(poisoned, metadata);
+      await expect(clf.importHead(bytes)).rejects.toMatchObject({ code: 'E_HEAD_INVALID', message: expect.stringContaining('head.0.bias[3]') });
+
+      const key = `poisoned-${poison}`;
+      const { model, version } = metadata as { model: string; version: string };
+      await new DirectoryHeadStore().save({ key, model, version, savedAt: new Date().toISOString(), bytes });
+      await expect(clf.loadHead(key)).rejects.toMatchObject({ code: 'E_HEAD_INVALID' });
+    }
+    const after = await clf.classify(digit);
+    expect(after.label).toBe(before.label);
+    expect(Number.isFinite(after.confidence)).toBe(true);
+  });
+
+  it('refuses a head whose header length was cut short by a byte', async () => {
+    const bytes = await clf.exportHead();
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    view.setUint32(0, view.getUint32(0, true) - 1, true);
+    await expect(clf.importHead(bytes)).rejects.toMatchObject({ code: 'E_HEAD_INVALID', message: expect.stringContaining('data section') });
+  });
 
   it("leaves the caller's Node Buffer intact", async () => {
     const exported = await clf.exportHead();

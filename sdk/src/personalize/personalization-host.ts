@@ -3,7 +3,7 @@ import { MODEL_PIXEL_COUNT as PIXELS } from '../input/classifier-input.ts';
 import { decodeSafetensors } from '../artifacts/safetensors.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { InferenceSession, OrtModule } from '../engine/ort-types.ts';
-import { assertHeadMatches, decodeHead, encodeHead } from '../heads/head-codec.ts';
+import { assertHeadMatches, decodeHead, encodeHead, firstNonFinite } from '../heads/head-codec.ts';
 import type { HeadSummary } from '../heads/head-record.ts';
 import type { HeadStore } from '../heads/head-store.ts';
 import { validateHeadKey } from '../heads/head-record.ts';
@@ -181,9 +181,11 @@ function readPretrained(manifest: Manifest, bytes: Uint8Array): HeadParameters {
   const parameters: HeadParameters = new Map();
   for (const { name, shape } of manifest.head.parameters) {
     const tensor = tensors.get(name);
-    const expected = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (!tensor || tensor.data.length !== expected) {
+    if (!tensor || tensor.shape.length !== shape.length || tensor.shape.some((dim, i) => dim !== shape[i])) {
       throw new EdgetuneError(ErrorCodes.HEAD_INVALID, `head.safetensors lacks ${name} of shape [${shape.join(', ')}]; re-export the checkpoint`);
+    }
+    if (firstNonFinite(tensor.data) >= 0) {
+      throw new EdgetuneError(ErrorCodes.HEAD_INVALID, `head.safetensors holds a NaN or infinite value in ${name}; re-export the checkpoint`);
     }
     parameters.set(name, tensor.data);
   }
