@@ -50,6 +50,27 @@ describe('a path to a manifest file', () => {
   });
 });
 
+describe('an image with no ink', () => {
+  it('is refused with E_INPUT_RANGE in every form, never classified', async () => {
+    const clf = await loadClassifier(CNN_DIR, { threads: 1 });
+    try {
+      for (const blank of [
+        new Uint8Array(784),
+        new Uint8ClampedArray(784).fill(255),
+        new Float32Array(784),
+        new Float32Array(784).fill(0.5),
+        { data: new Uint8ClampedArray(28 * 28 * 4).fill(255), width: 28, height: 28 },
+      ]) {
+        await expect(clf.classify(blank)).rejects.toMatchObject({ name: 'RangeError', code: 'E_INPUT_RANGE', message: 'input contains no ink (the image is blank)' });
+      }
+      await expect(clf.personalize([{ input: new Uint8Array(784), label: '1' }])).rejects.toMatchObject({ code: 'E_INPUT_RANGE' });
+      expect((await clf.classify(digit)).scores).toHaveLength(10);
+    } finally {
+      await clf.dispose();
+    }
+  });
+});
+
 describe('importHead', () => {
   let clf: Classifier;
   beforeAll(async () => {
