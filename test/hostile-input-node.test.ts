@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,6 +48,51 @@ describe('a path to a manifest file', () => {
       code: 'E_FETCH_FAILED',
       message: expect.stringContaining('mlp-manifest.json does not exist'),
     });
+  });
+});
+
+describe('a manifest that does not describe its files', () => {
+  async function sha256(path: string): Promise<{ sha256: string; bytes: number }> {
+    const bytes = await readFile(path);
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  }
+
+  it("refuses the MLP's model.onnx in the CNN's manifest (hashes updated) at load, with E_MANIFEST_INVALID", async () => {
+    const directory = await copyOfCnn('swapped-model');
+    await copyFile(join(MODELS_DIR, 'mnist-mlp', 'model.onnx'), join(directory, 'model.onnx'));
+    const manifest = JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8'));
+    manifest.files['model.onnx'] = await sha256(join(directory, 'model.onnx'));
+    await writeFile(join(directory, 'manifest.json'), JSON.stringify(manifest));
+    await expect(loadClassifier(directory, { threads: 1 })).rejects.toMatchObject({
+      code: 'E_MANIFEST_INVALID',
+      message: expect.stringContaining('model.onnx output "features" is [N,256], expected [N,128]'),
+    });
+  });
+
+  it.each([5, 12])('refuses %i labels for a 10-class model at load', async (count) => {
+    const directory = await copyOfCnn(`labels-${count}`);
+    const manifest = JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8'));
+    manifest.labels = Array.from({ length: count }, (_, i) => String(i));
+    await writeFile(join(directory, 'manifest.json'), JSON.stringify(manifest));
+    await expect(loadClassifier(directory, { threads: 1 })).rejects.toMatchObject({
+      code: 'E_MANIFEST_INVALID',
+      message: expect.stringContaining(`expected [N,${count}]`),
+    });
+  });
+
+  it("refuses the MLP's train-step.onnx in the CNN's checkpoint at the first personalize, with a code", async () => {
+    const directory = await copyOfCnn('swapped-train-step');
+    await copyFile(join(MODELS_DIR, 'mnist-mlp', 'train-step.onnx'), join(directory, 'train-step.onnx'));
+    const manifest = JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8'));
+    manifest.files['train-step.onnx'] = await sha256(join(directory, 'train-step.onnx'));
+    await writeFile(join(directory, 'manifest.json'), JSON.stringify(manifest));
+    const clf = await loadClassifier(directory, { threads: 1 });
+    try {
+      await expect(clf.personalize([{ input: digit, label: '7' }], { steps: 2 })).rejects.toMatchObject({ code: 'E_MANIFEST_INVALID' });
+      expect((await clf.classify(digit)).label).toBe('7');
+    } finally {
+      await clf.dispose();
+    }
   });
 });
 
