@@ -49,8 +49,8 @@ export async function createHeadVariant(model: tf.LayersModel, headLayers: numbe
       trainStep: { inputs: { ...TRAIN_STEP_NAMES.inputs }, outputs: { ...TRAIN_STEP_NAMES.outputs } },
     },
   };
-  const runner = new HeadRunner(ort, headManifest as Manifest, head, trainStep);
-  const recorder = new RecordingRunner(ort, headManifest as Manifest, head, trainStep);
+  const runner = new HeadRunner(ort, headManifest as Manifest, head, async () => trainStep);
+  const recorder = new RecordingRunner(ort, headManifest as Manifest, head, async () => trainStep);
   const pretrained: HeadParameters = new Map(artifacts.headParameters.map((p) => [p.name, p.data.slice()]));
 
   return {

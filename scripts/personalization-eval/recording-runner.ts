@@ -21,9 +21,9 @@ export class RecordingRunner extends HeadRunner {
   }
 
   // Snapshots need one step per run: personalize trials pass stepsPerRun 1 with this runner.
-  override trainer(...args: Parameters<HeadRunner['trainer']>): ReturnType<HeadRunner['trainer']> {
-    const train = super.trainer(...args);
-    return async (...stepArgs): Promise<StepsResult> => {
+  override async trainer(...args: Parameters<HeadRunner['trainer']>): ReturnType<HeadRunner['trainer']> {
+    const train = await super.trainer(...args);
+    return async (...stepArgs: Parameters<typeof train>): Promise<StepsResult> => {
       if (stepArgs[2] !== 1) throw new RangeError('RecordingRunner records single steps: run it with stepsPerRun 1');
       const result = await train(...stepArgs);
       this.stepsRun++;

@@ -8,11 +8,10 @@ export * from './public-api.ts';
 
 const REMOTE = /^https?:\/\//i;
 
+/** The absolute path, exactly as named: the worker reads a .json path as the manifest, a directory as a checkpoint. */
 function localPath(value: string): string {
   const path = value.startsWith('file:') ? fileURLToPath(value) : value;
-  const absolute = isAbsolute(path) ? path : resolve(path);
-  // A path to manifest.json means its directory.
-  return absolute.endsWith('manifest.json') ? resolve(absolute, '..') : absolute;
+  return isAbsolute(path) ? path : resolve(path);
 }
 
 function resolveNodeSource(source: ModelSource, options: { baseUrl?: string }): SourceRequest {

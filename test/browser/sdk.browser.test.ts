@@ -71,6 +71,12 @@ describe('the SDK in Chromium: loading', () => {
     await expect(loadClassifier(manifest, { baseUrl: `/models-faults/${mode}/mnist-cnn/`, cache: false, backend: 'wasm' })).rejects.toMatchObject({ code });
   });
 
+  it('refuses at load, from ONNX Runtime Web session metadata, labels that do not match the model', async () => {
+    const manifest = (await (await fetch(MANIFEST)).json()) as { labels: string[] } & Record<string, unknown>;
+    const loading = loadClassifier({ ...manifest, labels: manifest.labels.slice(0, 5) }, { baseUrl: '/models/mnist-cnn/', cache: false, backend: 'wasm' });
+    await expect(loading).rejects.toMatchObject({ code: 'E_MANIFEST_INVALID', message: expect.stringContaining('"probs" is [N,10], expected [N,5]') });
+  });
+
   it('refuses a wrong manifest, and a backend that does not exist in browsers, listing what does', async () => {
     const manifest = (await (await fetch(MANIFEST)).json()) as Record<string, unknown>;
     await expect(loadClassifier({ ...manifest, version: 'latest' }, { baseUrl: '/models/mnist-cnn/' })).rejects.toMatchObject({

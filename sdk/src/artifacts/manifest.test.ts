@@ -60,6 +60,19 @@ describe('parseManifest', () => {
     expect(error.message).toMatch(problem);
   });
 
+  it.each(['model.onnx', 'head.safetensors', 'weights_2-b.bin', 'A'.repeat(128)])('accepts the plain file name %j', (name) => {
+    expect(() => parseManifest({ ...validManifest(), files: { ...validManifest().files, [name]: digest } })).not.toThrow();
+  });
+
+  it.each(['https:127.0.0.1:8080', 'x:hello', '.', '..', '.\t.', ' .. ', '.hidden', 'a/b', 'a\\b', 'a b', '%2e', 'a?b', 'a#b', '', 'A'.repeat(129)])(
+    'rejects the file name %j',
+    (name) => {
+      const error = errorAfter((m) => (m.files[name] = digest));
+      expect(error.field).toBe(`files[${JSON.stringify(name)}]`);
+      expect(error.message).toMatch(/plain file name/);
+    },
+  );
+
   it('rejects something that is not an object at all', () => {
     expect(() => parseManifest(null)).toThrow(ManifestError);
     expect(() => parseManifest([])).toThrow(/must be an object/);

@@ -107,6 +107,12 @@ export interface Manifest {
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/**
+ * A checkpoint file name: an allow-list, so no name can carry a URL scheme (`https:x`), a path,
+ * a query, an escape, or whitespace that a URL parser strips (`".\t."` would become `..`).
+ * Starting with a letter or digit also rules out `.` and `..`.
+ */
+export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 type Json = Record<string, unknown>;
 
@@ -170,7 +176,10 @@ export function parseManifest(value: unknown): Manifest {
     if (!(required in files)) throw new ManifestError(`files["${required}"]`, 'is missing');
   }
   for (const [fileName, digest] of Object.entries(files)) {
-    const at = `files["${fileName}"]`;
+    const at = `files[${JSON.stringify(fileName)}]`;
+    if (!FILE_NAME.test(fileName)) {
+      throw new ManifestError(at, 'must be a plain file name: 1 to 128 of A-Z a-z 0-9 . _ -, starting with a letter or digit');
+    }
     const entry = object(digest, at);
     matches(entry, 'sha256', SHA256_HEX, '64 lowercase hex characters', at);
     nonNegativeInteger(entry, 'bytes', at);

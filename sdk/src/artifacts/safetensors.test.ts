@@ -100,6 +100,24 @@ describe('safetensors', () => {
     );
   });
 
+  it.each([1, 2, 3])('rejects a header length cut short by %i byte(s), which would misalign every float', (cut) => {
+    // This header ends in 7 spaces of padding, so the shortened header is still valid JSON.
+    const bytes = encodeSafetensors([['www', { shape: [6], data: weight }]]);
+    const view = new DataView(bytes.buffer);
+    expect(bytes[8 + view.getUint32(0, true) - 7]).toBe(0x20);
+    view.setUint32(0, view.getUint32(0, true) - cut, true);
+    expectInvalid(bytes, new RegExp(`data section holds ${24 + cut} bytes but the tensors account for 24`));
+  });
+
+  it('rejects data bytes that belong to no tensor: a gap between tensors or bytes after the last', () => {
+    const data = new Uint8Array(16);
+    expectInvalid(
+      fileWithHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [2], data_offsets: [8, 16] } }, data),
+      /data bytes \[4,8\) before tensor "b" belong to no tensor/,
+    );
+    expectInvalid(fileWithHeader({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 12] } }, data), /holds 16 bytes but the tensors account for 12/);
+  });
+
   it('rejects unknown dtypes, bad shapes and non-string metadata', () => {
     const data = new Uint8Array(12);
     expectInvalid(fileWithHeader({ w: { dtype: 'Q4', shape: [3], data_offsets: [0, 12] } }, data), /unsupported dtype "Q4"/);

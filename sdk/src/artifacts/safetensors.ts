@@ -98,13 +98,20 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
     spans.push({ name, ...readTensorEntry(name, entry, dataLength) });
   }
 
+  // Exact byte accounting: the tensors tile the data section with no overlap, gap or spare
+  // byte. A header length off by a byte or two still parses (the header is space-padded), but
+  // then shifts every float; only the count of data bytes reveals it.
   const byBegin = [...spans].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  for (let i = 1; i < byBegin.length; i++) {
-    const previous = byBegin[i - 1]!;
-    const current = byBegin[i]!;
-    if (current.begin < previous.end) {
-      throw new SafetensorsError(`tensors "${previous.name}" and "${current.name}" overlap`);
-    }
+  let covered = 0;
+  for (const span of byBegin) {
+    if (span.begin < covered) throw new SafetensorsError(`tensor "${span.name}" overlaps the tensor before it`);
+    if (span.begin > covered) throw new SafetensorsError(`data bytes [${covered},${span.begin}) before tensor "${span.name}" belong to no tensor`);
+    covered = span.end;
+  }
+  if (covered !== dataLength) {
+    throw new SafetensorsError(
+      `the data section holds ${dataLength} bytes but the tensors account for ${covered}: the header length or an offset is wrong`,
+    );
   }
 
   const tensors = new Map<string, Float32Tensor>();

@@ -198,7 +198,9 @@ export class Classifier {
   /** Installs a head from exportHead() bytes; refused (E_HEAD_MISMATCH) if it belongs to another model or version. */
   importHead(bytes: Uint8Array): Promise<void> {
     if (!(bytes instanceof Uint8Array)) return Promise.reject(new InputTypeError('bytes must be a Uint8Array from exportHead()'));
-    const copy = bytes.slice();
+    // A copy into a buffer of its own: a Node Buffer's slice() is a view, and transferring its
+    // pool would empty the caller's Buffer.
+    const copy = new Uint8Array(bytes);
     return this.#call((api) => api.importHead(transfer(copy, [copy.buffer])));
   }
 

@@ -4,6 +4,7 @@ import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { HeadStore } from '../heads/head-store.ts';
 import { PersonalizationHost } from '../personalize/personalization-host.ts';
 import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
+import { checkSessions } from './check-sessions.ts';
 import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest } from './engine-protocol.ts';
 import type { InferenceSession, OrtTensor, Runtime, RuntimeSelector } from './ort-types.ts';
 
@@ -65,11 +66,15 @@ export class ClassifierEngine implements EngineApi {
     await warmedUp;
     const manifest = checkpoint.manifest;
     const session = await this.#createSession(runtime, checkpoint.files['model.onnx'], 'model.onnx');
+    // One after the other: the WebGPU EP refuses to create two sessions at once.
+    const headSession = await this.#createSession(runtime, checkpoint.files['head.onnx'], 'head.onnx');
+    checkSessions(manifest, { model: session, head: headSession });
     let storePromise: Promise<HeadStore> | undefined;
     const head = new PersonalizationHost(
       runtime.ort,
       manifest,
-      { head: checkpoint.files['head.onnx'], trainStep: checkpoint.files['train-step.onnx'], pretrained: checkpoint.files['head.safetensors'] },
+      { trainStep: checkpoint.files['train-step.onnx'], pretrained: checkpoint.files['head.safetensors'] },
+      headSession,
       (bytes, file) => this.#createSession(runtime, bytes, file),
       (pixels, count) => this.#features(pixels, count),
       () => {

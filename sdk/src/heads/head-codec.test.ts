@@ -35,7 +35,7 @@ describe('encodeHead / decodeHead', () => {
     const weight = decoded.parameters.get('head.0.weight')!;
     expect(weight.shape).toEqual([4, 2]);
     expect(bitsOf(weight.data)).toEqual(bitsOf(parameters.get('head.0.weight')!.data));
-    expect(bitsOf(weight.data).slice(0, 7)).toEqual(AWKWARD_BITS.slice(0, 7)); // -0, subnormals, NaN payload, infinities
+    expect(bitsOf(weight.data).slice(0, 7)).toEqual(AWKWARD_BITS.slice(0, 7)); // -0, subnormals, the extremes
     expect(bitsOf(decoded.parameters.get('head.0.bias')!.data)).toEqual([0x80000000, 0x40400000]);
     expect(decoded.info).toEqual({
       ...info,
@@ -78,6 +78,22 @@ describe('encodeHead / decodeHead', () => {
       expect(error.code).toBe(ErrorCodes.HEAD_INVALID);
       expect(error.message).toMatch(message);
     }
+  });
+});
+
+describe('decodeHead on non-finite weights', () => {
+  it.each([
+    ['NaN', 0x7fc00000],
+    ['NaN with a payload', 0x7fc00123],
+    ['Infinity', 0x7f800000],
+    ['-Infinity', 0xff800000],
+  ])('refuses a head holding %s with E_HEAD_INVALID, naming the parameter', (_, bits) => {
+    const parameters = makeParameters();
+    const bias = parameters.get('head.0.bias')!.data;
+    new Uint32Array(bias.buffer, bias.byteOffset, bias.length)[1] = bits;
+    const error = thrownBy(() => decodeHead(encodeHead(parameters, { model: 'mnist-mlp', version: '1.0.0' })));
+    expect(error.code).toBe(ErrorCodes.HEAD_INVALID);
+    expect(error.message).toMatch(/parameter head\.0\.bias\[1\] is (NaN|-?Infinity); a head holds finite numbers only/);
   });
 });
 

@@ -81,6 +81,11 @@ export function decodeHead(bytes: Uint8Array): DecodedHead {
     throw invalid(`head format version ${JSON.stringify(metadata.formatVersion)} is not supported (this SDK reads ${HEAD_FORMAT_VERSION}); a newer edgetune may read it`);
   }
   if (tensors.size === 0) throw invalid('it holds no parameters');
+  for (const [name, tensor] of tensors) {
+    const index = firstNonFinite(tensor.data);
+    // A NaN or infinite weight turns every prediction into NaN.
+    if (index >= 0) throw invalid(`parameter ${name}[${index}] is ${tensor.data[index]}; a head holds finite numbers only`);
+  }
   const layout = [...tensors].map(([name, tensor]) => ({ name, shape: tensor.shape }));
   return { parameters: tensors, info: { ...metadataToInfo(metadata), parameters: layout } };
 }
@@ -114,6 +119,12 @@ export function assertHeadMatches(info: DecodedHeadInfo, target: HeadTarget, key
         ' — it was damaged or written for another architecture; personalize again',
     );
   }
+}
+
+/** The index of the first NaN or infinite value, or -1. */
+export function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
+  return -1;
 }
 
 function isCount(value: unknown): value is number {

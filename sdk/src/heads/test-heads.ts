@@ -5,8 +5,8 @@ import { encodeHead, type HeadParameters } from './head-codec.ts';
 import type { HeadRecord } from './head-record.ts';
 import type { HeadStore } from './head-store.ts';
 
-/** Bit patterns a lossy path would change: -0, subnormals, a NaN payload, infinities. */
-export const AWKWARD_BITS = [0x80000000, 0x00000001, 0x007fffff, 0x80000001, 0x7fc00123, 0xff800000, 0x7f800000, 0x3f800000];
+/** Finite bit patterns a lossy path would change: -0, subnormals, the smallest normal, the largest floats. */
+export const AWKWARD_BITS = [0x80000000, 0x00000001, 0x007fffff, 0x80000001, 0x00800000, 0xff7fffff, 0x7f7fffff, 0x3f800000];
 
 export function floatsFromBits(bits: readonly number[]): Float32Array {
   return new Float32Array(new Uint32Array(bits).buffer);

@@ -10,8 +10,11 @@ export interface InkBox {
   readonly height: number;
 }
 
-/** Below this contrast between background and strongest ink the image is noise, not a drawing. */
-const MIN_INK_CONTRAST = 0.05;
+/**
+ * Below this contrast (a fraction of full scale) between background and strongest ink the image
+ * is noise, not a drawing. Model-ready 28x28 arrays use it too: brightest minus darkest pixel.
+ */
+export const MIN_INK_CONTRAST = 0.05;
 /** A pixel counts towards the bounding box above this fraction of the strongest ink (MNIST's digits measure 20 px at this level). */
 const INK_THRESHOLD = 0.1;
 

@@ -250,6 +250,33 @@ describe('toModelInput errors', () => {
   });
 });
 
+describe('an input with no ink is refused in every form', () => {
+  it.each([
+    ['a zero Float32Array', () => new Float32Array(784)],
+    ['a white Float32Array', () => new Float32Array(784).fill(1)],
+    ['a uniform gray Float32Array', () => new Float32Array(784).fill(0.3)],
+    ['a Float32Array whose pixels differ by under 5%', () => Float32Array.from({ length: 784 }, (_, i) => 0.2 + (i % 2) * 0.04)],
+    ['a Float32Array with float rounding just outside [0,1]', () => new Float32Array(784).fill(-1e-7)],
+    ['a zero Uint8Array', () => new Uint8Array(784)],
+    ['a white Uint8Array', () => new Uint8Array(784).fill(255)],
+    ['a Uint8ClampedArray whose pixels differ by 12 of 255', () => Uint8ClampedArray.from({ length: 784 }, (_, i) => 100 + (i % 2) * 12)],
+    ['a blank 28x28 ImageData-like', () => ({ data: new Uint8ClampedArray(784 * 4).fill(255), width: 28, height: 28 })],
+  ])('%s', (_, make) => {
+    const error = expectInputRangeError(() => toModelInput(make()), 'input');
+    expect(error.message).toBe('input contains no ink (the image is blank)');
+    expectInputRangeError(() => toModelBatch([ramp(), make()]), 'inputs[1] contains no ink');
+  });
+
+  it('accepts a faint but real stroke: 13 of 255 above the background', () => {
+    const faint = new Uint8Array(784);
+    faint.fill(13, 300, 320);
+    expect(toModelInput(faint)[310]).toBeCloseTo(13 / 255, 7);
+    const faintFloat = new Float32Array(784);
+    faintFloat.fill(0.06, 300, 320);
+    expect(toModelInput(faintFloat)[310]).toBeCloseTo(0.06, 7);
+  });
+});
+
 describe('toModelBatch', () => {
   it('concatenates the normalized images in order', () => {
     const first = ramp();

@@ -7,7 +7,7 @@ import { InputRangeError, InputTypeError } from '../errors.ts';
 import { centerDigit } from './center-digit.ts';
 import { MODEL_PIXEL_COUNT, type ClassifierInput } from './classifier-input.ts';
 import { hasVaryingAlpha, toGrayscale } from './grayscale.ts';
-import { extractInk, type InkBox } from './ink-map.ts';
+import { extractInk, MIN_INK_CONTRAST, type InkBox } from './ink-map.ts';
 import { readInput, type CheckedImage } from './read-input.ts';
 
 export type { ClassifierInput, ImageLike, ImagePixels } from './classifier-input.ts';
@@ -20,8 +20,21 @@ function writeImage(image: CheckedImage, argumentName: string, output: Float32Ar
   if (box === null && hasVaryingAlpha(image)) {
     box = extractInk(toGrayscale(image, 0, gray), image.width, image.height);
   }
-  if (box === null) throw new InputRangeError(`${argumentName} contains no ink (the image is blank)`);
+  if (box === null) throw blank(argumentName);
   centerDigit(gray, image.width, box, output);
+}
+
+/**
+ * One rule for every form: an image with no ink is refused, not classified. For model-ready
+ * arrays (white on black by contract) that means the brightest and darkest pixels differ by
+ * less than MIN_INK_CONTRAST of full scale: all black, all white or any uniform gray.
+ */
+function blank(argumentName: string): InputRangeError {
+  return new InputRangeError(`${argumentName} contains no ink (the image is blank)`);
+}
+
+function assertInk(darkest: number, brightest: number, argumentName: string): void {
+  if (!(brightest - darkest >= MIN_INK_CONTRAST)) throw blank(argumentName);
 }
 
 /** The bit pattern of 1.0f. */
@@ -39,23 +52,42 @@ function copyIfNormalized(input: unknown, output: Float32Array, offset: number):
   // and values above 1 all read larger. So the image is in range iff its largest bit pattern is
   // at most ONE_BITS: an eight-wide Math.max per step (784 = 98 x 8) runs about twice as fast in
   // V8 as a compare per pixel, and a batch of 256 images goes through here on the caller's thread.
+  // The smallest pattern is likewise the darkest pixel, for the no-ink check.
   const bits = new Uint32Array(input.buffer, input.byteOffset, MODEL_PIXEL_COUNT);
   let largest = 0;
+  let smallest = ONE_BITS;
   for (let i = 0; i < MODEL_PIXEL_COUNT; i += 8) {
-    largest = Math.max(largest, bits[i]!, bits[i + 1]!, bits[i + 2]!, bits[i + 3]!, bits[i + 4]!, bits[i + 5]!, bits[i + 6]!, bits[i + 7]!);
+    const a = bits[i]!, b = bits[i + 1]!, c = bits[i + 2]!, d = bits[i + 3]!;
+    const e = bits[i + 4]!, f = bits[i + 5]!, g = bits[i + 6]!, h = bits[i + 7]!;
+    largest = Math.max(largest, a, b, c, d, e, f, g, h);
+    smallest = Math.min(smallest, a, b, c, d, e, f, g, h);
   }
-  const inRange = largest <= ONE_BITS;
-  if (inRange) {
+  if (largest <= ONE_BITS) {
+    // Blank images take the full path, which names the problem.
+    if (!(bitsToFloat(largest) - bitsToFloat(smallest) >= MIN_INK_CONTRAST)) return false;
     output.set(input, offset);
     return true;
   }
+  let darkest = Infinity;
+  let brightest = -Infinity;
   for (let i = 0; i < MODEL_PIXEL_COUNT; i++) {
     const value = input[i]!;
     // Written so NaN fails too.
     if (!(value >= -ROUNDING && value <= 1 + ROUNDING)) return false;
-    output[offset + i] = value < 0 ? 0 : value > 1 ? 1 : value;
+    const clamped = value < 0 ? 0 : value > 1 ? 1 : value;
+    output[offset + i] = clamped;
+    if (clamped < darkest) darkest = clamped;
+    if (clamped > brightest) brightest = clamped;
   }
-  return true;
+  return brightest - darkest >= MIN_INK_CONTRAST;
+}
+
+const scratchBits = new Uint32Array(1);
+const scratchFloat = new Float32Array(scratchBits.buffer);
+
+function bitsToFloat(bits: number): number {
+  scratchBits[0] = bits;
+  return scratchFloat[0]!;
 }
 
 /** Normalizes one input into the 784 zeroed floats of `output` at `offset`. */
@@ -65,15 +97,21 @@ function writeModelInput(input: unknown, argumentName: string, output: Float32Ar
   const target = offset === 0 && output.length === MODEL_PIXEL_COUNT ? output : output.subarray(offset, offset + MODEL_PIXEL_COUNT);
   switch (read.kind) {
     case 'normalized':
-      // Validated to [0,1] up to float rounding; clamp that rounding away.
+    case 'bytes': {
+      const divisor = read.kind === 'bytes' ? 255 : 1;
+      let darkest = Infinity;
+      let brightest = -Infinity;
       for (let i = 0; i < MODEL_PIXEL_COUNT; i++) {
-        const value = read.pixels[i]!;
-        target[i] = value < 0 ? 0 : value > 1 ? 1 : value;
+        // Floats are validated to [0,1] up to rounding; clamp that rounding away.
+        const value = read.pixels[i]! / divisor;
+        const clamped = value < 0 ? 0 : value > 1 ? 1 : value;
+        target[i] = clamped;
+        if (clamped < darkest) darkest = clamped;
+        if (clamped > brightest) brightest = clamped;
       }
+      assertInk(darkest, brightest, argumentName);
       return;
-    case 'bytes':
-      for (let i = 0; i < MODEL_PIXEL_COUNT; i++) target[i] = read.pixels[i]! / 255;
-      return;
+    }
     case 'image':
       writeImage(read.image, argumentName, target);
       return;

@@ -43,6 +43,26 @@ describe('CacheApiStore in a browser', () => {
     for (const [name, bytes] of Object.entries(checkpoint.files)) expect(sameBytes(loaded.files[name], bytes), name).toBe(true);
   });
 
+  it('does not trust a cached manifest edited in the Cache API: offline, that is no cached copy', async () => {
+    const store = await openCacheApiStore({ cacheName: CACHE });
+    await loadCheckpoint(`${BASE}manifest.json`, { store, fetch: fetchFromMemory });
+    const cache = await caches.open(CACHE);
+    const manifestRequest = (await cache.keys()).find((request) => request.url.includes('/manifest/'))!;
+    const edited = { ...checkpoint.manifest, labels: [...checkpoint.manifest.labels].reverse() };
+    await cache.put(manifestRequest, Response.json(edited));
+
+    const offline: typeof fetch = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    await expect(loadCheckpoint(`${BASE}manifest.json`, { store, fetch: offline })).rejects.toMatchObject({
+      code: 'E_FETCH_FAILED',
+      message: expect.stringContaining('no intact cached copy'),
+    });
+    // Online again, the manifest is stored and sealed afresh.
+    await loadCheckpoint(`${BASE}manifest.json`, { store, fetch: fetchFromMemory });
+    expect((await loadCheckpoint(`${BASE}manifest.json`, { store, fetch: offline })).manifest.labels).toEqual(checkpoint.manifest.labels);
+  });
+
   it('round-trips manifests keyed by URL', async () => {
     const store = (await openCacheApiStore({ cacheName: CACHE }))!;
     await store.putManifest(`${BASE}manifest.json`, checkpoint.manifest);

@@ -3,6 +3,7 @@ import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { ownedBytes } from './bytes.ts';
 import { describeCause } from './load-errors.ts';
+import { isSealed, manifestDigest, manifestText } from './manifest-seal.ts';
 import { validateManifest } from './read-manifest.ts';
 
 export const CACHE_NAME = 'edgetune-v1';
@@ -11,6 +12,8 @@ export const CACHE_NAME = 'edgetune-v1';
 const ORIGIN = 'https://cache.edgetune.invalid';
 const FILE_PREFIX = `${ORIGIN}/sha256/`;
 const MANIFEST_PREFIX = `${ORIGIN}/manifest/`;
+/** The seal of each manifest (manifest-seal.ts), a separate entry. */
+const SEAL_PREFIX = `${ORIGIN}/manifest-sha256/`;
 
 /** Browser store on the Cache API (available in windows and workers of secure contexts). */
 export class CacheApiStore implements ArtifactStore {
@@ -38,20 +41,25 @@ export class CacheApiStore implements ArtifactStore {
     const response = await this.cache.match(manifestRequestUrl(key));
     if (!response) return undefined;
     try {
-      return validateManifest(await response.json(), `the cached manifest of ${key}`);
+      const text = await response.text();
+      const seal = await (await this.cache.match(SEAL_PREFIX + encodeURIComponent(key)))?.text();
+      if (!(await isSealed(text, seal))) return undefined;
+      return validateManifest(JSON.parse(text), `the cached manifest of ${key}`);
     } catch {
-      // A damaged entry reads as absent; the next online load replaces it.
+      // A damaged or edited entry reads as absent; the next online load replaces it.
       return undefined;
     }
   }
 
   async putManifest(key: string, manifest: Manifest): Promise<void> {
-    const body = new Response(JSON.stringify(manifest), { headers: { 'content-type': 'application/json' } });
-    await this.cache.put(manifestRequestUrl(key), body);
+    const text = manifestText(manifest);
+    await this.cache.put(manifestRequestUrl(key), new Response(text, { headers: { 'content-type': 'application/json' } }));
+    await this.cache.put(SEAL_PREFIX + encodeURIComponent(key), new Response(await manifestDigest(text), { headers: { 'content-type': 'text/plain' } }));
   }
 
   async deleteManifest(key: string): Promise<void> {
     await this.cache.delete(manifestRequestUrl(key));
+    await this.cache.delete(SEAL_PREFIX + encodeURIComponent(key));
   }
 
   async listManifests(): Promise<string[]> {

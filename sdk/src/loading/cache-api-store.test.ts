@@ -56,6 +56,7 @@ describe('CacheApiStore', () => {
     expect([...cache.entries.keys()]).toEqual([
       `https://cache.edgetune.invalid/sha256/${sha256}`,
       `https://cache.edgetune.invalid/manifest/${encodeURIComponent(manifestUrl)}`,
+      `https://cache.edgetune.invalid/manifest-sha256/${encodeURIComponent(manifestUrl)}`,
     ]);
     expect(sameBytes(await store.getFile(sha256), checkpoint.files['head.onnx'])).toBe(true);
     expect(await store.getManifest(manifestUrl)).toEqual(checkpoint.manifest);

@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Manifest } from '../artifacts/manifest.ts';
 import type { EdgetuneError } from '../errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { DirectoryStore } from './directory-store.node.ts';
@@ -108,7 +109,7 @@ describe.each(stores)('loadCheckpoint with a %s', (_, createStore) => {
     await server.close();
     const error = await rejection(loadCheckpoint(manifestUrl, { store: createStore() }));
     expect(error.code).toBe('E_FETCH_FAILED');
-    expect(error.message).toMatch(/network is unreachable .* no cached copy of this model exists/);
+    expect(error.message).toMatch(/network is unreachable .* no intact cached copy of this model exists/);
   });
 
   it('refuses an offline load when a cached file is missing', async () => {
@@ -174,5 +175,34 @@ describe('loadCheckpoint with a failing store', () => {
     const loaded = await loadCheckpoint(manifestUrl, { store: null });
     expect(loaded.source).toBe('network');
     expect(server.requests).toHaveLength(5);
+  });
+});
+
+describe('loadCheckpoint with a directory store whose manifest was edited on disk', () => {
+  it('does not trust it offline: an edited copy (labels reversed) is no cached copy', async () => {
+    const store = new DirectoryStore({ directory: join(root, 'cache') });
+    await loadCheckpoint(manifestUrl, { store });
+    const directory = join(store.directory, 'manifests');
+    const [name] = (await readdir(directory)).filter((file) => file.endsWith('.json'));
+    const entry = JSON.parse(await readFile(join(directory, name!), 'utf8')) as { key: string; manifest: Manifest };
+    const edited = { ...entry.manifest, labels: [...entry.manifest.labels].reverse() };
+    await writeFile(join(directory, name!), JSON.stringify({ key: entry.key, manifest: edited }));
+    await server.close();
+
+    const error = await rejection(loadCheckpoint(manifestUrl, { store }));
+    expect(error.code).toBe('E_FETCH_FAILED');
+    expect(error.message).toContain('no intact cached copy');
+  });
+
+  it('heals on the next online load: the manifest is stored and sealed again', async () => {
+    const store = new DirectoryStore({ directory: join(root, 'cache') });
+    await loadCheckpoint(manifestUrl, { store });
+    const directory = join(store.directory, 'manifests');
+    const [name] = (await readdir(directory)).filter((file) => file.endsWith('.json'));
+    await writeFile(join(directory, name!), (await readFile(join(directory, name!), 'utf8')).replace('"0"', '"zero"'));
+    expect(await store.getManifest(manifestUrl)).toBeUndefined();
+
+    await loadCheckpoint(manifestUrl, { store });
+    expect(await store.getManifest(manifestUrl)).toEqual(v1.manifest);
   });
 });

@@ -104,6 +104,26 @@ describe('DirectoryStore', () => {
     expect(await store.listManifests()).toEqual([]);
   });
 
+  it('reads a manifest entry edited on disk as absent, and one whose seal is missing', async () => {
+    const { manifest } = await makeCheckpoint('1.0.0');
+    const store = new DirectoryStore({ directory });
+    await store.putManifest('key', manifest);
+    const names = (await readdir(join(directory, 'manifests'))).sort();
+    expect(names).toHaveLength(2);
+    const [entryName, sealName] = names as [string, string];
+    expect(entryName).toMatch(/\.json$/);
+    expect(sealName).toMatch(/\.sha256$/);
+    const edited = { ...manifest, labels: [...manifest.labels].reverse() };
+    await writeFile(join(directory, 'manifests', entryName), JSON.stringify({ key: 'key', manifest: edited }));
+    expect(await store.getManifest('key')).toBeUndefined();
+    expect(await store.listManifests()).toEqual([]);
+
+    await store.putManifest('key', manifest);
+    expect(await store.getManifest('key')).toEqual(manifest);
+    await rm(join(directory, 'manifests', sealName));
+    expect(await store.getManifest('key')).toBeUndefined();
+  });
+
   it('defaults to $EDGETUNE_CACHE_DIR, else ~/.cache/edgetune', () => {
     vi.stubEnv('EDGETUNE_CACHE_DIR', '/var/cache/edgetune-test');
     expect(defaultCacheDirectory()).toBe('/var/cache/edgetune-test');

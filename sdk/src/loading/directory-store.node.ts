@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Manifest } from '../artifacts/manifest.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { ownedBytes } from './bytes.ts';
+import { isSealed, manifestDigest, manifestText } from './manifest-seal.ts';
 import { validateManifest } from './read-manifest.ts';
 import { removeStaleTemporaries } from './stale-temporaries.node.ts';
 
@@ -27,7 +28,7 @@ export interface DirectoryStoreOptions {
 
 /**
  * A cache directory for Node: `files/<sha256>` holds file bytes, `manifests/<sha256 of key>.json`
- * holds `{ key, manifest }`. Every write goes to a unique temporary name and is renamed into
+ * holds `{ key, manifest }` and `manifests/<sha256 of key>.sha256` its seal (manifest-seal.ts). Every write goes to a unique temporary name and is renamed into
  * place, so a crash never leaves a partial file under a real name and concurrent writers
  * (two processes loading the same model) never interleave; what a killed process left behind is
  * removed an hour later, at the next store's first write.
@@ -65,11 +66,17 @@ export class DirectoryStore implements ArtifactStore {
   }
 
   async putManifest(key: string, manifest: Manifest): Promise<void> {
-    await this.#writeAtomically(this.#manifestPath(key), new TextEncoder().encode(JSON.stringify({ key, manifest })));
+    const path = this.#manifestPath(key);
+    const text = manifestText(manifest);
+    // A crash between the two writes leaves a seal that does not match: a cache miss, never a wrong manifest.
+    await this.#writeAtomically(path, new TextEncoder().encode(`{"key":${JSON.stringify(key)},"manifest":${text}}`));
+    await this.#writeAtomically(sealPath(path), new TextEncoder().encode(await manifestDigest(text)));
   }
 
   async deleteManifest(key: string): Promise<void> {
-    await rm(this.#manifestPath(key), { force: true });
+    const path = this.#manifestPath(key);
+    await rm(path, { force: true });
+    await rm(sealPath(path), { force: true });
   }
 
   async listManifests(): Promise<string[]> {
@@ -89,13 +96,15 @@ export class DirectoryStore implements ArtifactStore {
     return join(this.directory, 'manifests', `${createHash('sha256').update(key).digest('hex')}.json`);
   }
 
-  /** An unreadable or invalid entry reads as absent: the next load stores a fresh one. */
+  /** An unreadable, invalid or unsealed entry reads as absent: the next online load stores a fresh one. */
   async #readManifestEntry(path: string): Promise<{ key: string; manifest: Manifest } | undefined> {
     const bytes = await readIfPresent(path);
     if (!bytes) return undefined;
     try {
       const entry = JSON.parse(new TextDecoder().decode(bytes)) as { key?: unknown; manifest?: unknown };
       if (typeof entry.key !== 'string') return undefined;
+      const seal = await readIfPresent(sealPath(path));
+      if (!(await isSealed(JSON.stringify(entry.manifest), seal && new TextDecoder().decode(seal)))) return undefined;
       return { key: entry.key, manifest: validateManifest(entry.manifest, path) };
     } catch {
       return undefined;
@@ -118,6 +127,11 @@ export class DirectoryStore implements ArtifactStore {
       throw error;
     }
   }
+}
+
+/** `manifests/<h>.sha256` beside `manifests/<h>.json`: the digest of the manifest's JSON text. */
+function sealPath(manifestPath: string): string {
+  return manifestPath.replace(/\.json$/, '.sha256');
 }
 
 async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {

@@ -2,6 +2,7 @@ import type { FileDigest, Manifest } from '../artifacts/manifest.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { fetchFile } from './fetch-file.ts';
+import { assertUnderManifestDirectory } from './file-location.ts';
 import type { LocalReader } from './local-reader.ts';
 import type { ProgressReporter } from './load-progress.ts';
 import { findMismatch, verifyFile } from './verify-file.ts';
@@ -68,6 +69,7 @@ async function gatherFile(context: GatherContext, manifest: Manifest, fileName: 
     );
   }
   const url = context.fileUrl(manifest, fileName, context.manifestUrl);
+  assertUnderManifestDirectory(url, context.manifestUrl, fileName);
   const bytes = await readFromSource(context, url, fileName, digest);
   context.progress.verifying(fileName, digest.bytes);
   await verifyFile(fileName, bytes, digest, url);

@@ -6,7 +6,7 @@ import { loadCheckpoint } from './load-checkpoint.ts';
 import type { LoadProgress } from './load-progress.ts';
 import { MemoryStore } from './memory-store.ts';
 import { sameBytes, type TestCheckpoint } from './test-checkpoint.ts';
-import { serveTestCheckpoint, writeCheckpoint, type CheckpointServer, type ServedTestCheckpoint } from './test-checkpoint-server.ts';
+import { serveTestCheckpoint, startCheckpointServer, writeCheckpoint, type CheckpointServer, type ServedTestCheckpoint } from './test-checkpoint-server.ts';
 
 let served: ServedTestCheckpoint;
 let root: string;
@@ -135,6 +135,37 @@ describe('loadCheckpoint over HTTP', () => {
     const error = await rejection(loadCheckpoint(manifestUrl));
     expect(error.code).toBe('E_MANIFEST_INVALID');
     expect(error.message).toContain('../secret');
+  });
+
+  it.each(['https:127.0.0.1:9', 'x:hello', '.\t.', ' .. ', '..', 'a b', '%2e%2e', 'model.onnx?x', 'é.onnx'])(
+    'rejects the file name %j, which a URL parser would take out of the manifest directory',
+    async (name) => {
+      const files = { ...checkpoint.manifest.files, [name]: { sha256: 'a'.repeat(64), bytes: 1 } };
+      await writeFile(join(root, 'mnist', 'manifest.json'), JSON.stringify({ ...checkpoint.manifest, files }));
+      const error = await rejection(loadCheckpoint(manifestUrl, { store: new MemoryStore() }));
+      expect(error.code).toBe('E_MANIFEST_INVALID');
+      expect(error.message).toContain('plain file name');
+      expect(server.requests).toEqual(['/mnist/manifest.json']);
+    },
+  );
+
+  it('refuses a file URL on another origin or above the manifest directory, fetching nothing from it', async () => {
+    const other = await startCheckpointServer(root);
+    try {
+      for (const fileUrl of [
+        (_m: unknown, fileName: string) => `${other.url}mnist/${fileName}`,
+        (_m: unknown, fileName: string, base: string) => new URL(`../${fileName}`, base).href,
+        (_m: unknown, fileName: string, base: string) => new URL(`sub%2F..%2F..%2F${fileName}`, base).href,
+      ]) {
+        const error = await rejection(loadCheckpoint(manifestUrl, { fileUrl, store: new MemoryStore() }));
+        expect(error.code).toBe('E_MANIFEST_INVALID');
+        expect(error.message).toContain('mnist/');
+      }
+      expect(other.requests).toEqual([]);
+      expect(server.requests.filter((path) => path !== '/mnist/manifest.json')).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('rejects a file with one flipped byte as E_INTEGRITY and caches nothing from that load', async () => {

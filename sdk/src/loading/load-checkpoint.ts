@@ -113,8 +113,9 @@ async function cachedManifestFor(store: ArtifactStore | null, manifestUrl: strin
   if (cached) return cached;
   throw new EdgetuneError(
     ErrorCodes.FETCH_FAILED,
-    `The network is unreachable (${describeCause(networkError.cause)} while fetching ${manifestUrl}) and no cached copy of ` +
-      `this model exists${store ? '' : ' (caching is off)'}. Connect to the network and load it once; after that it also loads offline.`,
+    `The network is unreachable (${describeCause(networkError.cause)} while fetching ${manifestUrl}) and no intact cached copy of ` +
+      `this model exists${store ? ' (a cached manifest that fails its sha256 seal does not count)' : ' (caching is off)'}. ` +
+      'Connect to the network and load it once; after that it also loads offline.',
     { cause: networkError },
   );
 }

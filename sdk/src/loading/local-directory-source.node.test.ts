@@ -92,6 +92,33 @@ describe('loadCheckpoint from a local directory', () => {
     expect(error.message).toContain('"model.onnx"');
   });
 
+  it('refuses a file name with a scheme instead of reading it relative to the working directory', async () => {
+    const files = { ...checkpoint.manifest.files, 'x:hello': { sha256: 'a'.repeat(64), bytes: 5 } };
+    await writeFile(join(modelDirectory, 'manifest.json'), JSON.stringify({ ...checkpoint.manifest, files }));
+    const error = await rejection(loadCheckpoint(modelDirectory, { readLocal: localDirectorySource }));
+    expect(error.code).toBe('E_MANIFEST_INVALID');
+    expect(error.message).toContain('"x:hello"');
+  });
+
+  it('loads exactly the manifest file named, never the manifest.json beside it', async () => {
+    const other = { ...checkpoint.manifest, version: '2.0.0' };
+    await writeFile(join(modelDirectory, 'mlp-manifest.json'), JSON.stringify(other));
+    const loaded = await loadCheckpoint(join(modelDirectory, 'mlp-manifest.json'), { readLocal: localDirectorySource });
+    expect(loaded.manifest.version).toBe('2.0.0');
+
+    const missing = join(modelDirectory, 'cnn-manifest.json');
+    const error = await rejection(loadCheckpoint(missing, { readLocal: localDirectorySource }));
+    expect(error.code).toBe('E_FETCH_FAILED');
+    expect(error.message).toContain(`${missing} does not exist`);
+  });
+
+  it('refuses a path that is neither a directory nor a .json manifest with E_INPUT_RANGE', async () => {
+    const path = join(modelDirectory, 'model.onnx');
+    const error = await rejection(loadCheckpoint(path, { readLocal: localDirectorySource }));
+    expect(error.code).toBe('E_INPUT_RANGE');
+    expect(error.message).toContain('neither a checkpoint directory nor a manifest .json file');
+  });
+
   it('explains that file:// needs the Node build when no reader is given', async () => {
     const error = await rejection(loadCheckpoint(manifestFileUrl()));
     expect(error.code).toBe('E_INPUT_RANGE');

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EdgetuneError, ErrorCodes } from '../errors.ts';
+import { EdgetuneError, ErrorCodes, InputRangeError } from '../errors.ts';
 import { ownedBytes } from './bytes.ts';
 import { abortedError, describeCause } from './load-errors.ts';
 import type { LocalReader } from './local-reader.ts';
@@ -16,7 +16,13 @@ export const localDirectorySource: LocalReader = {
     } catch (cause) {
       throw unreadable(path, cause);
     }
-    return pathToFileURL(isDirectory ? join(path, 'manifest.json') : path).href;
+    if (isDirectory) return pathToFileURL(join(path, 'manifest.json')).href;
+    // Exactly the file named: a neighbour's manifest.json is never loaded in its place.
+    if (path.toLowerCase().endsWith('.json')) return pathToFileURL(path).href;
+    throw new InputRangeError(
+      `${path} is neither a checkpoint directory nor a manifest .json file: pass the directory holding manifest.json, ` +
+        'or the path of the manifest itself.',
+    );
   },
 
   async readFile(fileUrl: string, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {

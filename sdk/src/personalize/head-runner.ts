@@ -18,16 +18,20 @@ export interface StepsResult {
 /**
  * Runs head.onnx (forward) and train-step.onnx (one SGD step) with the head's parameters fed as
  * plain inputs. Several SGD steps share one session.run, the cost floor of on-device training.
+ * head.onnx's session exists from load on, so classifying with a personalized head never waits
+ * for a session; train-step.onnx's (70-230 ms to create in ONNX Runtime Web, for its Loop) is
+ * created by the first training call.
  */
 export class HeadRunner {
   private readonly specs: readonly ParameterSpec[];
   private readonly featureSize: number;
+  #trainStep: Promise<InferenceSession> | undefined;
 
   constructor(
     private readonly ort: OrtModule,
     private readonly manifest: Manifest,
     private readonly head: InferenceSession,
-    private readonly trainStep: InferenceSession,
+    private readonly createTrainStep: () => Promise<InferenceSession>,
   ) {
     this.specs = manifest.head.parameters.map((p) => ({ name: p.name, shape: p.shape as number[] }));
     this.featureSize = manifest.featureSize;
@@ -55,7 +59,11 @@ export class HeadRunner {
    * session.run (an ONNX Loop over stacked batches), so S steps cost one runtime round trip.
    * The inputs fixed for the call (anchors, learning rate, momentum, L2-SP) are built once.
    */
-  trainer(anchors: HeadParameters, hyper: StepHyperparameters) {
+  async trainer(anchors: HeadParameters, hyper: StepHyperparameters) {
+    // A failed creation is retried by the next call, not remembered.
+    this.#trainStep ??= this.createTrainStep();
+    this.#trainStep.catch(() => (this.#trainStep = undefined));
+    const trainStep = await this.#trainStep;
     const { inputs, outputs } = this.manifest.head.trainStep;
     const feeds: Record<string, OrtTensor> = {
       [inputs.learningRate]: this.#tensor(Float32Array.of(hyper.learningRate), []),
@@ -72,7 +80,7 @@ export class HeadRunner {
         feeds[spec.name] = this.#tensor(parameters.get(spec.name)!, spec.shape);
         feeds[`${inputs.velocityPrefix}${spec.name}`] = this.#tensor(velocity.get(spec.name)!, spec.shape);
       }
-      const result = await this.trainStep.run(feeds);
+      const result = await trainStep.run(feeds);
       const next: HeadParameters = new Map();
       const nextVelocity: HeadParameters = new Map();
       for (const spec of this.specs) {

@@ -2,8 +2,9 @@ import type { Manifest } from '../artifacts/manifest.ts';
 import { MODEL_PIXEL_COUNT as PIXELS } from '../input/classifier-input.ts';
 import { decodeSafetensors } from '../artifacts/safetensors.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
+import { checkTrainStepSession } from '../engine/check-sessions.ts';
 import type { InferenceSession, OrtModule } from '../engine/ort-types.ts';
-import { assertHeadMatches, decodeHead, encodeHead } from '../heads/head-codec.ts';
+import { assertHeadMatches, decodeHead, encodeHead, firstNonFinite } from '../heads/head-codec.ts';
 import type { HeadSummary } from '../heads/head-record.ts';
 import type { HeadStore } from '../heads/head-store.ts';
 import { validateHeadKey } from '../heads/head-record.ts';
@@ -31,40 +32,36 @@ export class PersonalizationHost {
   readonly #pretrained: HeadParameters;
   #current: HeadParameters;
   #personalized = false;
-  #runner: Promise<HeadRunner> | undefined;
+  readonly #runner: HeadRunner;
   readonly #features = new FeatureCache();
   #cancelled = false;
 
   constructor(
-    private readonly ort: OrtModule,
+    ort: OrtModule,
     private readonly manifest: Manifest,
-    private readonly files: { head: Uint8Array; trainStep: Uint8Array; pretrained: Uint8Array },
-    private readonly createSession: (bytes: Uint8Array, file: string) => Promise<InferenceSession>,
+    files: { trainStep: Uint8Array; pretrained: Uint8Array },
+    /** head.onnx's session, created (and checked) at load. */
+    headSession: InferenceSession,
+    createSession: (bytes: Uint8Array, file: string) => Promise<InferenceSession>,
     private readonly extractFeatures: FeatureExtractor,
     private readonly openStore: () => Promise<HeadStore>,
   ) {
     this.#pretrained = readPretrained(manifest, files.pretrained);
     this.#current = this.#pretrained;
+    this.#runner = new HeadRunner(ort, manifest, headSession, async () => {
+      const session = await createSession(files.trainStep, 'train-step.onnx');
+      checkTrainStepSession(manifest, session);
+      return session;
+    });
   }
 
   get personalized(): boolean {
     return this.#personalized;
   }
 
-  #headRunner(): Promise<HeadRunner> {
-    this.#runner ??= (async () => {
-      // One after the other: the WebGPU EP refuses to create two sessions at once.
-      const head = await this.createSession(this.files.head, 'head.onnx');
-      const trainStep = await this.createSession(this.files.trainStep, 'train-step.onnx');
-      return new HeadRunner(this.ort, this.manifest, head, trainStep);
-    })();
-    this.#runner.catch(() => (this.#runner = undefined));
-    return this.#runner;
-  }
-
   /** Class probabilities of the current (personalized) head on features from model.onnx. */
-  async probabilities(features: Float32Array, count: number): Promise<Float32Array> {
-    return (await this.#headRunner()).probabilities(features, count, this.#current);
+  probabilities(features: Float32Array, count: number): Promise<Float32Array> {
+    return this.#runner.probabilities(features, count, this.#current);
   }
 
   async #featuresOf(set: LabelledPixels): Promise<TrainingSet> {
@@ -104,7 +101,7 @@ export class PersonalizationHost {
     onStep?: (progress: StepProgress) => void,
   ): Promise<PersonalizeReport> {
     this.#cancelled = false;
-    const runner = await this.#headRunner();
+    const runner = this.#runner;
     const sampleSet = await this.#featuresOf(samples);
     const replaySet = replay ? await this.#featuresOf(replay) : undefined;
     // The head changes only if every step succeeded: divergence or abort leave it as it was.
@@ -181,9 +178,11 @@ function readPretrained(manifest: Manifest, bytes: Uint8Array): HeadParameters {
   const parameters: HeadParameters = new Map();
   for (const { name, shape } of manifest.head.parameters) {
     const tensor = tensors.get(name);
-    const expected = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (!tensor || tensor.data.length !== expected) {
+    if (!tensor || tensor.shape.length !== shape.length || tensor.shape.some((dim, i) => dim !== shape[i])) {
       throw new EdgetuneError(ErrorCodes.HEAD_INVALID, `head.safetensors lacks ${name} of shape [${shape.join(', ')}]; re-export the checkpoint`);
+    }
+    if (firstNonFinite(tensor.data) >= 0) {
+      throw new EdgetuneError(ErrorCodes.HEAD_INVALID, `head.safetensors holds a NaN or infinite value in ${name}; re-export the checkpoint`);
     }
     parameters.set(name, tensor.data);
   }

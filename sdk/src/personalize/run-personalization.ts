@@ -72,7 +72,7 @@ export async function runPersonalization(run: PersonalizationRun): Promise<{ par
   let velocity = zerosLike(parameters);
   const losses: number[] = [];
   const hyper = { learningRate: options.learningRate, momentum: options.momentum, l2Sp: options.l2Sp };
-  const train = runner.trainer(run.anchors, hyper);
+  const train = await runner.trainer(run.anchors, hyper);
   let runs = 0;
   const loopStarted = performance.now();
 
