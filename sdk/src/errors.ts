@@ -21,6 +21,8 @@ export const ErrorCodes = {
   DISPOSED: 'E_DISPOSED',
   /** The worker hosting the model stopped unexpectedly. */
   WORKER_CRASHED: 'E_WORKER_CRASHED',
+  /** A message to or from the worker could not be deserialized (e.g. nested too deeply); the pending calls failed. */
+  WORKER_MESSAGE: 'E_WORKER_MESSAGE',
   /** The caller's AbortSignal fired. */
   ABORTED: 'E_ABORTED',
   CACHE: 'E_CACHE',

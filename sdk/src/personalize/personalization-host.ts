@@ -33,7 +33,6 @@ export class PersonalizationHost {
   #personalized = false;
   #runner: Promise<HeadRunner> | undefined;
   readonly #features = new FeatureCache();
-  #cancelled = false;
 
   constructor(
     private readonly ort: OrtModule,
@@ -93,17 +92,14 @@ export class PersonalizationHost {
     return { features, labels: set.labels, count };
   }
 
-  cancel(): void {
-    this.#cancelled = true;
-  }
-
   async personalize(
     samples: LabelledPixels,
     replay: LabelledPixels | undefined,
     options: ResolvedPersonalizeOptions,
     onStep?: (progress: StepProgress) => void,
+    /** Checked before each run of steps: true stops with E_ABORTED, the head unchanged. */
+    isCancelled?: () => boolean,
   ): Promise<PersonalizeReport> {
-    this.#cancelled = false;
     const runner = await this.#headRunner();
     const sampleSet = await this.#featuresOf(samples);
     const replaySet = replay ? await this.#featuresOf(replay) : undefined;
@@ -117,7 +113,7 @@ export class PersonalizationHost {
       anchors: this.#pretrained,
       options,
       onStep,
-      isCancelled: () => this.#cancelled,
+      isCancelled,
     });
     this.#current = parameters;
     this.#personalized = true;
