@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -166,6 +166,24 @@ describe('loadClassifier in Node, over HTTP with the download cache', () => {
     const error = await loadClassifier({ ...manifest, files: 'none' }, { baseUrl: url('/models/mnist-cnn/') }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'E_MANIFEST_INVALID', message: expect.stringMatching(/files/) });
   });
+
+  it('refuses a manifest with a 6,000-deep array under training, from a directory or as an object, instead of hanging', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'edgetune-deep-'));
+    try {
+      const manifest = JSON.parse(await readFile(join(CNN_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+      let deep: unknown = [];
+      for (let i = 0; i < 6000; i++) deep = [deep];
+      const hostile = { ...manifest, training: { ...(manifest.training as object), history: deep } };
+      // JSON.stringify recurses too deeply for 6,000 levels; the text is built by hand.
+      const text = JSON.stringify({ ...hostile, training: { history: '@' } }).replace('"@"', `${'['.repeat(6001)}${']'.repeat(6001)}`);
+      await writeFile(join(dir, 'manifest.json'), text);
+      for (const file of Object.keys(manifest.files as object)) await copyFile(join(CNN_DIR, file), join(dir, file));
+      await expect(loadClassifier(dir)).rejects.toMatchObject({ code: 'E_MANIFEST_INVALID', message: expect.stringMatching(/training\.history.*nests deeper/) });
+      await expect(loadClassifier(hostile, { baseUrl: CNN_DIR })).rejects.toMatchObject({ code: 'E_MANIFEST_INVALID', message: expect.stringMatching(/nests deeper/) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('loads the cached version when the network is down, and says so', async () => {
     const local = await startModelsServer(MODELS_DIR);

@@ -1,5 +1,5 @@
 import { wrap } from 'comlink';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { EngineApi } from '../engine/engine-protocol.ts';
 import { NativeGateHost } from '../engine/native-gate.node.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
@@ -9,13 +9,16 @@ import { portEndpoint } from '../worker/port-endpoint.node.ts';
 import { createCrashGuard } from './crash-guard.ts';
 import { messageLostError, stoppedError } from './connection-errors.ts';
 import { stopWorkersOnExit } from './stop-workers-on-exit.node.ts';
-import type { ConnectWorker } from './worker-connection.ts';
+import type { ConnectWorker, WorkerConnection } from './worker-connection.ts';
 
 /** Starts the engine in a worker_thread; the bundled worker file sits beside this module. */
-export const connectNodeWorker: ConnectWorker = () => {
+export const connectNodeWorker: ConnectWorker = () => startNodeWorker(new URL('./node-worker.js', import.meta.url));
+
+/** @internal `script` serves the engine protocol; tests pass small scripts of their own. */
+export function startNodeWorker(script: URL, resourceLimits?: ResourceLimits): WorkerConnection {
   installErrorTransfer();
   const gate = new NativeGateHost();
-  const worker = new Worker(new URL('./node-worker.js', import.meta.url), { workerData: { nativeGate: gate.buffer } });
+  const worker = new Worker(script, { workerData: { nativeGate: gate.buffer }, ...(resourceLimits ? { resourceLimits } : {}) });
   const unregister = stopWorkersOnExit(gate);
   let terminating = false;
   const crashed = new Promise<Error>((resolve) => {
@@ -59,4 +62,4 @@ export const connectNodeWorker: ConnectWorker = () => {
     },
     kill: () => void stop(),
   };
-};
+}

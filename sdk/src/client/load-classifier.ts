@@ -1,7 +1,8 @@
 import type { LoadProgress, LoadRequest, SourceRequest } from '../engine/engine-protocol.ts';
 import { assertBackendRequest } from '../engine/backend-error.ts';
 import type { BackendRequest } from '../engine/ort-types.ts';
-import { InputRangeError, InputTypeError } from '../errors.ts';
+import { ManifestError, plainJson } from '../artifacts/manifest.ts';
+import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { Classifier } from './classifier.ts';
 import type { ConnectWorker } from './worker-connection.ts';
 
@@ -52,7 +53,20 @@ export function resolveManifestObject(source: Record<string, unknown>, options: 
   if (!options.baseUrl) {
     throw new InputRangeError('source is a manifest object, so options.baseUrl must say where its files live');
   }
-  return { kind: 'manifest', manifest: source, baseUrl: options.baseUrl };
+  return { kind: 'manifest', manifest: boundedCopy(source), baseUrl: options.baseUrl };
+}
+
+/**
+ * Only bounded plain JSON is sent to the worker: a deeply nested or cyclic object would fail to
+ * cross postMessage, or cross and fail to come back. The worker validates the rest.
+ */
+function boundedCopy(source: Record<string, unknown>): unknown {
+  try {
+    return plainJson(source);
+  } catch (cause) {
+    if (!(cause instanceof ManifestError)) throw cause;
+    throw new EdgetuneError(ErrorCodes.MANIFEST_INVALID, `The manifest passed in is invalid: ${cause.message}. Pass the parsed manifest.json.`, { cause });
+  }
 }
 
 export function assertSource(source: unknown): asserts source is ModelSource {
