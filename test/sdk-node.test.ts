@@ -210,6 +210,12 @@ describe('loadClassifier in Node, failure handling', () => {
     });
   });
 
+  it('refuses a networkTimeoutMs that is not a whole number of milliseconds from 1 to 600000', async () => {
+    for (const networkTimeoutMs of [0, -5, 1.5, Number.NaN, 600_001]) {
+      await expect(loadClassifier(CNN_DIR, { networkTimeoutMs })).rejects.toMatchObject({ code: 'E_INPUT_RANGE', message: expect.stringMatching(/networkTimeoutMs/) });
+    }
+  });
+
   it('rejects a missing directory with E_FETCH_FAILED saying what to pass', async () => {
     await expect(loadClassifier(join(tmpdir(), 'no-such-model'))).rejects.toMatchObject({ code: 'E_FETCH_FAILED' });
   });

@@ -17,6 +17,11 @@ export interface LoadClassifierOptions {
   readonly baseUrl?: string;
   readonly onProgress?: (event: LoadProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * How long the model server may send nothing (no response, no next chunk) before the download
+   * fails with E_FETCH_FAILED; a manifest that stalls falls back to the cached copy. Default 30000.
+   */
+  readonly networkTimeoutMs?: number;
 }
 
 /** A manifest URL, a local directory (Node), or a manifest object with `options.baseUrl`. */
@@ -32,6 +37,10 @@ export function createLoadClassifier(connect: ConnectWorker, resolveSource: Reso
     if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 64)) {
       throw new InputRangeError(`options.threads must be an integer from 1 to 64, got ${options.threads}`);
     }
+    const timeout = options.networkTimeoutMs;
+    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 600_000)) {
+      throw new InputRangeError(`options.networkTimeoutMs must be an integer from 1 to 600000 (milliseconds), got ${timeout}`);
+    }
     if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
       throw new InputTypeError('options.onProgress must be a function');
     }
@@ -40,6 +49,7 @@ export function createLoadClassifier(connect: ConnectWorker, resolveSource: Reso
       backend,
       ...(options.threads ? { threads: options.threads } : {}),
       cache: options.cache ?? true,
+      ...(timeout ? { networkTimeoutMs: timeout } : {}),
     };
     return Classifier.start(connect, request, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -22,6 +22,8 @@ export interface LoadRequest {
   readonly backend: BackendRequest;
   readonly threads?: number;
   readonly cache: boolean;
+  /** How long a download may make no progress; see LoadClassifierOptions.networkTimeoutMs. */
+  readonly networkTimeoutMs?: number;
 }
 
 export interface EngineInfo {
