@@ -233,9 +233,7 @@ describe('loadClassifier in Node, failure handling', () => {
     await expect(clf.classify(new Float32Array(784))).rejects.toMatchObject({ code: 'E_DISPOSED' });
   });
 
-  // Killing a Node worker while onnxruntime-node is mid-run aborts the whole process (the addon
-  // throws during teardown), so here the worker dies while idle; a pending call is killed in the
-  // browser tests.
+  // Here the worker dies while idle; node-process-safety.test.ts kills one in the middle of a batch.
   it('restarts a worker that died while idle on the next call, reloading the model', async () => {
     const clf = await loadClassifier(CNN_DIR);
     const before = await clf.classify(new Float32Array(784).fill(0.3));
