@@ -12,6 +12,7 @@ import { decodeSafetensors } from '../sdk/src/artifacts/safetensors.ts';
 const MODELS_DIR = process.env.EDGETUNE_MODELS_DIR ?? 'models';
 const CNN_DIR = resolve(MODELS_DIR, 'mnist-cnn');
 const MLP_DIR = resolve(MODELS_DIR, 'mnist-mlp');
+const WORKER_CONNECTION = Symbol.for('edgetune.workerConnection');
 
 let images: Float32Array[];
 let labels: number[];
@@ -162,6 +163,50 @@ describe('personalize in Node on the committed CNN', () => {
     });
     await expect(running).rejects.toMatchObject({ code: 'E_ABORTED' });
     expect(await clf.exportHead()).toEqual(before);
+  });
+
+  it('an abort while queued behind a classifyBatch means the call never starts: E_ABORTED, head unchanged', async () => {
+    await clf.resetHead();
+    const before = await clf.exportHead();
+    const batch = clf.classifyBatch(Array.from({ length: 5000 }, (_, i) => images[i % images.length]!));
+    const controller = new AbortController();
+    const queued = clf.personalize(images.slice(0, 20).map((input, i) => ({ input, label: labels[i]! })), { steps: 50, signal: controller.signal });
+    controller.abort();
+    await expect(queued).rejects.toMatchObject({ code: 'E_ABORTED' });
+    await batch;
+    expect(await clf.exportHead()).toEqual(before);
+  });
+
+  it('aborting a queued personalize() does not abort the one running before it', async () => {
+    await clf.resetHead();
+    const before = await clf.exportHead();
+    const samples = images.slice(0, 32).map((input, i) => ({ input, label: labels[i]! }));
+    const controller = new AbortController();
+    // Aborted at the running call's first step, so the second is certainly still queued.
+    const running = clf.personalize(samples, { steps: 2000, onStep: (p) => p.step === 1 && controller.abort() });
+    const queued = clf.personalize(samples, { steps: 100_000, signal: controller.signal });
+    await expect(running).resolves.toMatchObject({ steps: 2000 });
+    await expect(queued).rejects.toMatchObject({ code: 'E_ABORTED' });
+    expect(await clf.exportHead()).not.toEqual(before);
+  });
+
+  it('restores the personalized head after the worker crashes and restarts', async () => {
+    await clf.resetHead();
+    await clf.personalize(images.slice(0, 100).map((input, i) => ({ input, label: String(9 - labels[i]!) })), { steps: 60, learningRate: 0.1 });
+    const personalized = await clf.exportHead();
+    const prediction = await clf.classify(images[0]!);
+    const connection = (clf as unknown as Record<symbol, { kill(): void; crashed: Promise<Error> }>)[WORKER_CONNECTION]!;
+    connection.kill();
+    await expect(connection.crashed).resolves.toMatchObject({ code: 'E_WORKER_CRASHED' });
+    expect(await clf.classify(images[0]!)).toEqual(prediction);
+    expect(await clf.exportHead()).toEqual(personalized);
+    // A reset is remembered too: the next restart brings back the pretrained head.
+    await clf.resetHead();
+    const pretrained = await clf.exportHead();
+    const second = (clf as unknown as Record<symbol, { kill(): void; crashed: Promise<Error> }>)[WORKER_CONNECTION]!;
+    second.kill();
+    await second.crashed;
+    expect(await clf.exportHead()).toEqual(pretrained);
   });
 
   it('refuses a head saved for another model', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -174,6 +174,24 @@ describe('loadClassifier in Node, over HTTP with the download cache', () => {
     expect(error).toMatchObject({ code: 'E_MANIFEST_INVALID', message: expect.stringMatching(/files/) });
   });
 
+  it('refuses a manifest with a 6,000-deep array under training, from a directory or as an object, instead of hanging', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'edgetune-deep-'));
+    try {
+      const manifest = JSON.parse(await readFile(join(CNN_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+      let deep: unknown = [];
+      for (let i = 0; i < 6000; i++) deep = [deep];
+      const hostile = { ...manifest, training: { ...(manifest.training as object), history: deep } };
+      // JSON.stringify recurses too deeply for 6,000 levels; the text is built by hand.
+      const text = JSON.stringify({ ...hostile, training: { history: '@' } }).replace('"@"', `${'['.repeat(6001)}${']'.repeat(6001)}`);
+      await writeFile(join(dir, 'manifest.json'), text);
+      for (const file of Object.keys(manifest.files as object)) await copyFile(join(CNN_DIR, file), join(dir, file));
+      await expect(loadClassifier(dir)).rejects.toMatchObject({ code: 'E_MANIFEST_INVALID', message: expect.stringMatching(/training\.history.*nests deeper/) });
+      await expect(loadClassifier(hostile, { baseUrl: CNN_DIR })).rejects.toMatchObject({ code: 'E_MANIFEST_INVALID', message: expect.stringMatching(/nests deeper/) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('loads the cached version when the network is down, and says so', async () => {
     const local = await startModelsServer(MODELS_DIR);
     const manifestUrl = `${local.origin}/models/mnist-cnn/manifest.json`;
@@ -199,6 +217,12 @@ describe('loadClassifier in Node, failure handling', () => {
     });
   });
 
+  it('refuses a networkTimeoutMs that is not a whole number of milliseconds from 1 to 600000', async () => {
+    for (const networkTimeoutMs of [0, -5, 1.5, Number.NaN, 600_001]) {
+      await expect(loadClassifier(CNN_DIR, { networkTimeoutMs })).rejects.toMatchObject({ code: 'E_INPUT_RANGE', message: expect.stringMatching(/networkTimeoutMs/) });
+    }
+  });
+
   it('rejects a missing directory with E_FETCH_FAILED saying what to pass', async () => {
     await expect(loadClassifier(join(tmpdir(), 'no-such-model'))).rejects.toMatchObject({ code: 'E_FETCH_FAILED' });
   });
@@ -216,9 +240,7 @@ describe('loadClassifier in Node, failure handling', () => {
     await expect(clf.classify(stripes())).rejects.toMatchObject({ code: 'E_DISPOSED' });
   });
 
-  // Killing a Node worker while onnxruntime-node is mid-run aborts the whole process (the addon
-  // throws during teardown), so here the worker dies while idle; a pending call is killed in the
-  // browser tests.
+  // Here the worker dies while idle; node-process-safety.test.ts kills one in the middle of a batch.
   it('restarts a worker that died while idle on the next call, reloading the model', async () => {
     const clf = await loadClassifier(CNN_DIR);
     const before = await clf.classify(stripes());

@@ -24,6 +24,8 @@ export const ErrorCodes = {
   DISPOSED: 'E_DISPOSED',
   /** The worker hosting the model stopped unexpectedly; the next call restarts it. */
   WORKER_CRASHED: 'E_WORKER_CRASHED',
+  /** A message to or from the worker could not be deserialized (e.g. nested too deeply); the pending calls failed. */
+  WORKER_MESSAGE: 'E_WORKER_MESSAGE',
   /** The caller's AbortSignal fired. */
   ABORTED: 'E_ABORTED',
   /** The model cache failed or held a damaged copy; loading went on without it (a warning, not thrown). */

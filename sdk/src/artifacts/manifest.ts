@@ -116,9 +116,12 @@ export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 type Json = Record<string, unknown>;
 
-/** Returns the value typed as a Manifest, or throws a ManifestError naming the first bad field. */
+/**
+ * Returns a fresh plain copy of the value typed as a Manifest, or throws a ManifestError naming
+ * the first bad field.
+ */
 export function parseManifest(value: unknown): Manifest {
-  const root = object(value, '(root)');
+  const root = object(plainJson(value), '(root)');
   literal(root, 'manifestVersion', 1, '');
   string(root, 'name', '');
   matches(root, 'version', SEMVER, 'a semver version like 1.2.3', '');
@@ -184,7 +187,44 @@ export function parseManifest(value: unknown): Manifest {
     matches(entry, 'sha256', SHA256_HEX, '64 lowercase hex characters', at);
     nonNegativeInteger(entry, 'bytes', at);
   }
-  return value as Manifest;
+  return root as unknown as Manifest;
+}
+
+/** Far beyond a real manifest (depth ~5, a few hundred values), far below what overflows a stack. */
+const MAX_JSON_DEPTH = 32;
+const MAX_JSON_VALUES = 100_000;
+
+/**
+ * A copy holding only JSON data (no getters, prototypes, cycles or class instances), bounded in
+ * depth and size, so that validation sees exactly what is returned and the result can cross
+ * postMessage and JSON.stringify: a 6,000-deep array under `training` once overflowed the
+ * structured-clone deserializer and the load never settled.
+ */
+export function plainJson(value: unknown): unknown {
+  let values = 0;
+  const copy = (item: unknown, field: string, depth: number): unknown => {
+    const at = field || '(root)';
+    if (++values > MAX_JSON_VALUES) throw new ManifestError(at, `makes the manifest hold more than ${MAX_JSON_VALUES} values`);
+    if (item === null || typeof item === 'string' || typeof item === 'boolean') return item;
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) throw new ManifestError(at, `must be a finite number, got ${item}`);
+      return item;
+    }
+    if (typeof item !== 'object') throw new ManifestError(at, `must be JSON data, got ${typeof item}`);
+    if (depth >= MAX_JSON_DEPTH) throw new ManifestError(at, `nests deeper than ${MAX_JSON_DEPTH} levels`);
+    if (Array.isArray(item)) return Array.from(item, (element, i) => copy(element, `${field}[${i}]`, depth + 1));
+    const prototype = Object.getPrototypeOf(item);
+    if (prototype !== Object.prototype && prototype !== null) throw new ManifestError(at, 'must be a plain object');
+    // defineProperty-style entries: a key "__proto__" stays data, never a prototype.
+    return Object.fromEntries(Object.keys(item).map((key) => [key, copy((item as Json)[key], path(field, key), depth + 1)]));
+  };
+  try {
+    return copy(value, '', 0);
+  } catch (error) {
+    if (error instanceof ManifestError) throw error;
+    // A throwing getter or proxy trap.
+    throw new ManifestError('(root)', `could not be read as JSON data (${(error as Error).message})`);
+  }
 }
 
 function path(parent: string, key: string | number): string {

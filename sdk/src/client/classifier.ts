@@ -2,7 +2,7 @@ import { transfer } from 'comlink';
 import type { Manifest } from '../artifacts/manifest.ts';
 import type { EngineApi, EngineInfo, LoadProgress, LoadRequest } from '../engine/engine-protocol.ts';
 import type { Backend } from '../engine/ort-types.ts';
-import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
+import { EdgetuneError, errorCodeOf, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
 import type { HeadSummary } from '../heads/head-record.ts';
 import { resolvePersonalizeOptions, type PersonalizeOptions } from '../personalize/personalize-options.ts';
@@ -37,6 +37,13 @@ export class Classifier {
   #info: EngineInfo;
   #disposed = false;
   #restarting: Promise<WorkerConnection> | undefined;
+  /** Ids for personalize calls, so an abort cancels exactly its own call. */
+  #lastCallId = 0;
+  /**
+   * The head installed by the last successful personalize/importHead/loadHead (undefined: the
+   * pretrained one), re-imported when a crashed worker is replaced. A head is a few KB.
+   */
+  #head: Uint8Array | undefined;
 
   /** @internal use loadClassifier() */
   constructor(
@@ -169,25 +176,34 @@ export class Classifier {
     });
     if (options.onStep !== undefined && typeof options.onStep !== 'function') throw new InputTypeError('options.onStep must be a function');
     const { signal } = options;
-    if (signal?.aborted) throw new EdgetuneError(ErrorCodes.ABORTED, 'personalization was aborted before it started; the head is unchanged');
-    const cancel = () => void this.#connection?.api.cancelPersonalize();
+    const abortedBeforeStart = () => new EdgetuneError(ErrorCodes.ABORTED, 'personalization was aborted before it started; the head is unchanged');
+    if (signal?.aborted) throw abortedBeforeStart();
+    const callId = ++this.#lastCallId;
+    // Sent after the request on the same channel, so the worker always knows the id by then; a
+    // worker that never saw the request (it was replaced) ignores it.
+    const cancel = () => void this.#connection?.api.cancel(callId).catch(() => undefined);
     signal?.addEventListener('abort', cancel, { once: true });
     try {
       const transfers = [packed.pixels.buffer, packed.labels.buffer, ...(replay ? [replay.pixels.buffer, replay.labels.buffer] : [])];
-      return await this.#call((api) =>
-        api.personalize(
-          transfer({ pixels: packed.pixels, labels: packed.labels, ...(replay ? { replay } : {}), options: resolved }, transfers),
+      const result = await this.#call((api) => {
+        // Aborted while a crashed worker was being replaced: the request was never sent.
+        if (signal?.aborted) throw abortedBeforeStart();
+        return api.personalize(
+          transfer({ pixels: packed.pixels, labels: packed.labels, ...(replay ? { replay } : {}), options: resolved, callId }, transfers),
           options.onStep ? callbackProxy(options.onStep) : undefined,
-        ),
-      );
+        );
+      });
+      this.#head = result.head;
+      return result.report;
     } finally {
       signal?.removeEventListener('abort', cancel);
     }
   }
 
   /** Back to the pretrained head. */
-  resetHead(): Promise<void> {
-    return this.#call((api) => api.resetHead());
+  async resetHead(): Promise<void> {
+    await this.#call((api) => api.resetHead());
+    this.#head = undefined;
   }
 
   /** The current head as safetensors bytes (with the model name and version in its metadata). */
@@ -196,12 +212,14 @@ export class Classifier {
   }
 
   /** Installs a head from exportHead() bytes; refused (E_HEAD_MISMATCH) if it belongs to another model or version. */
-  importHead(bytes: Uint8Array): Promise<void> {
-    if (!(bytes instanceof Uint8Array)) return Promise.reject(new InputTypeError('bytes must be a Uint8Array from exportHead()'));
-    // A copy into a buffer of its own: a Node Buffer's slice() is a view, and transferring its
+  async importHead(bytes: Uint8Array): Promise<void> {
+    if (!(bytes instanceof Uint8Array)) throw new InputTypeError('bytes must be a Uint8Array from exportHead()');
+    // Copies into buffers of their own: a Node Buffer's slice() is a view, and transferring its
     // pool would empty the caller's Buffer.
-    const copy = new Uint8Array(bytes);
-    return this.#call((api) => api.importHead(transfer(copy, [copy.buffer])));
+    const kept = new Uint8Array(bytes);
+    const sent = new Uint8Array(bytes);
+    await this.#call((api) => api.importHead(transfer(sent, [sent.buffer])));
+    this.#head = kept;
   }
 
   /** Persists the current head under `key` (IndexedDB in browsers, a directory in Node). */
@@ -209,8 +227,8 @@ export class Classifier {
     return this.#call((api) => api.saveHead(key));
   }
 
-  loadHead(key: string): Promise<void> {
-    return this.#call((api) => api.loadHead(key));
+  async loadHead(key: string): Promise<void> {
+    this.#head = await this.#call((api) => api.loadHead(key));
   }
 
   listHeads(): Promise<HeadSummary[]> {
@@ -234,11 +252,12 @@ export class Classifier {
     this.#connection = undefined;
     if (!connection) return;
     try {
-      // Terminating a Node worker while onnxruntime-node is mid-run aborts the process, so the
-      // worker releases its sessions first; the timeout only guards against a hung worker.
+      // The worker fails its queued calls with E_DISPOSED, stops a running personalize() at its
+      // next step and lets the run in flight finish (milliseconds). The timeout only bounds a
+      // worker stuck elsewhere; terminate() is safe either way (it waits out a native call).
       const timeout = delay(10_000);
       try {
-        await Promise.race([connection.api.dispose(), connection.crashed, timeout.promise]);
+        await Promise.race([runGuarded(connection, undefined, (api) => api.dispose()).catch(() => undefined), timeout.promise]);
       } finally {
         timeout.cancel();
       }
@@ -261,22 +280,45 @@ export class Classifier {
     }
   }
 
-  /** A crashed worker is replaced on the next call, reloading the model (from the cache when enabled). */
+  /**
+   * A crashed worker is replaced on the next call, reloading the model (from the cache when
+   * enabled) and the personalized head, if any.
+   */
   #restart(): Promise<WorkerConnection> {
     this.#restarting ??= (async () => {
       const connection = this.connect();
       try {
         this.#info = await runGuarded(connection, undefined, (api) => api.load(this.request));
-        this.#adopt(connection);
-        return connection;
       } catch (error) {
         await connection.terminate();
         throw error;
-      } finally {
-        this.#restarting = undefined;
       }
-    })();
+      // The model loaded: the worker is kept even if the head cannot be restored.
+      this.#adopt(connection);
+      await this.#restoreHead(connection);
+      return connection;
+    })().finally(() => {
+      this.#restarting = undefined;
+    });
     return this.#restarting;
+  }
+
+  /** Re-imports the head the crashed worker held; if that fails (e.g. the reload found a new model version), this call says so once. */
+  async #restoreHead(connection: WorkerConnection): Promise<void> {
+    const head = this.#head;
+    if (!head) return;
+    try {
+      const copy = head.slice();
+      await runGuarded(connection, undefined, (api) => api.importHead(transfer(copy, [copy.buffer])));
+    } catch (cause) {
+      this.#head = undefined;
+      throw new EdgetuneError(
+        errorCodeOf(cause) ?? ErrorCodes.HEAD_INVALID,
+        `the model worker was restarted, but the personalized head could not be restored (${(cause as Error).message}); ` +
+          'the pretrained head is in use now: personalize again or load a saved head.',
+        { cause },
+      );
+    }
   }
 }
 

@@ -2,6 +2,8 @@ import { wrap } from 'comlink';
 import type { EngineApi } from '../engine/engine-protocol.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { installErrorTransfer } from '../worker/error-transfer.ts';
+import { watchMessageLoss } from '../worker/message-loss.ts';
+import { messageLostError, stoppedError } from './connection-errors.ts';
 import { createCrashGuard } from './crash-guard.ts';
 import type { ConnectWorker } from './worker-connection.ts';
 
@@ -24,13 +26,17 @@ export const connectBrowserWorker: ConnectWorker = () => {
       );
     });
   });
+  const guard = createCrashGuard(crashed);
+  watchMessageLoss(worker, () => guard.failPending(messageLostError()));
   return {
     api: wrap<EngineApi>(worker),
     crashed,
-    guard: createCrashGuard(crashed),
+    guard,
     setBusy: () => undefined,
+    // Stopping a Web Worker mid-run is safe: the wasm just stops.
     terminate: async () => {
       terminated = true;
+      guard.failPending(stoppedError());
       worker.terminate();
     },
     // A terminated Web Worker fires no event, so the crash is reported here.

@@ -38,3 +38,15 @@ describe('createCrashGuard', () => {
     await expect(done).resolves.toBe('ok');
   });
 });
+
+describe('createCrashGuard().failPending', () => {
+  it('rejects the calls pending now with the given error and leaves later calls working', async () => {
+    const guard = createCrashGuard(new Promise<Error>(() => undefined));
+    const never = new Promise<number>(() => undefined);
+    const pending = guard(never);
+    const lost = Object.assign(new Error('a reply was lost'), { code: 'E_WORKER_MESSAGE' });
+    guard.failPending(lost);
+    await expect(pending).rejects.toBe(lost);
+    await expect(guard(Promise.resolve(3))).resolves.toBe(3);
+  });
+});

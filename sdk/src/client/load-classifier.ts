@@ -1,7 +1,8 @@
 import type { LoadProgress, LoadRequest, SourceRequest } from '../engine/engine-protocol.ts';
 import { assertBackendRequest } from '../engine/backend-error.ts';
 import type { BackendRequest } from '../engine/ort-types.ts';
-import { InputRangeError, InputTypeError } from '../errors.ts';
+import { ManifestError, plainJson } from '../artifacts/manifest.ts';
+import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { Classifier } from './classifier.ts';
 import type { ConnectWorker } from './worker-connection.ts';
 
@@ -16,6 +17,11 @@ export interface LoadClassifierOptions {
   readonly baseUrl?: string;
   readonly onProgress?: (event: LoadProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * How long the model server may send nothing (no response, no next chunk) before the download
+   * fails with E_FETCH_FAILED; a manifest that stalls falls back to the cached copy. Default 30000.
+   */
+  readonly networkTimeoutMs?: number;
 }
 
 /** A manifest URL, a local directory (Node), or a manifest object with `options.baseUrl`. */
@@ -31,6 +37,10 @@ export function createLoadClassifier(connect: ConnectWorker, resolveSource: Reso
     if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 64)) {
       throw new InputRangeError(`options.threads must be an integer from 1 to 64, got ${options.threads}`);
     }
+    const timeout = options.networkTimeoutMs;
+    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 600_000)) {
+      throw new InputRangeError(`options.networkTimeoutMs must be an integer from 1 to 600000 (milliseconds), got ${timeout}`);
+    }
     if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
       throw new InputTypeError('options.onProgress must be a function');
     }
@@ -39,6 +49,7 @@ export function createLoadClassifier(connect: ConnectWorker, resolveSource: Reso
       backend,
       ...(options.threads ? { threads: options.threads } : {}),
       cache: options.cache ?? true,
+      ...(timeout ? { networkTimeoutMs: timeout } : {}),
     };
     return Classifier.start(connect, request, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -52,7 +63,20 @@ export function resolveManifestObject(source: Record<string, unknown>, options: 
   if (!options.baseUrl) {
     throw new InputRangeError('source is a manifest object, so options.baseUrl must say where its files live');
   }
-  return { kind: 'manifest', manifest: source, baseUrl: options.baseUrl };
+  return { kind: 'manifest', manifest: boundedCopy(source), baseUrl: options.baseUrl };
+}
+
+/**
+ * Only bounded plain JSON is sent to the worker: a deeply nested or cyclic object would fail to
+ * cross postMessage, or cross and fail to come back. The worker validates the rest.
+ */
+function boundedCopy(source: Record<string, unknown>): unknown {
+  try {
+    return plainJson(source);
+  } catch (cause) {
+    if (!(cause instanceof ManifestError)) throw cause;
+    throw new EdgetuneError(ErrorCodes.MANIFEST_INVALID, `The manifest passed in is invalid: ${cause.message}. Pass the parsed manifest.json.`, { cause });
+  }
 }
 
 export function assertSource(source: unknown): asserts source is ModelSource {

@@ -10,6 +10,10 @@ export interface WorkerConnection {
   guard<T>(call: Promise<T>): Promise<T>;
   /** Called as each call starts (true) and ends (false): keeps the host process alive while any is pending (Node); a no-op in browsers. */
   setBusy(busy: boolean): void;
+  /**
+   * Stops the worker; calls still pending fail with E_DISPOSED. In Node it first waits for a native
+   * ONNX Runtime call in flight to return (see native-gate.node.ts).
+   */
   terminate(): Promise<void>;
   /** Stops the worker as a crash would (pending calls fail with E_WORKER_CRASHED); for fault-injection tests. */
   kill(): void;

@@ -1,11 +1,11 @@
 import type { CheckpointFileName, Manifest } from '../artifacts/manifest.ts';
 import { MODEL_PIXEL_COUNT as PIXELS } from '../input/classifier-input.ts';
-import { EdgetuneError, ErrorCodes } from '../errors.ts';
+import { EdgetuneError, errorCodeOf, ErrorCodes } from '../errors.ts';
 import type { HeadStore } from '../heads/head-store.ts';
 import { PersonalizationHost } from '../personalize/personalization-host.ts';
-import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
+import type { StepProgress } from '../personalize/personalize-report.ts';
 import { checkSessions } from './check-sessions.ts';
-import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest } from './engine-protocol.ts';
+import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest, PersonalizeResult } from './engine-protocol.ts';
 import type { InferenceSession, OrtTensor, Runtime, RuntimeSelector } from './ort-types.ts';
 
 
@@ -41,6 +41,8 @@ export class ClassifierEngine implements EngineApi {
   #disposed = false;
   /** ONNX Runtime Web rejects overlapping run() calls on one session, so runs are queued. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** Personalize calls not yet settled, by call id: each has its own cancellation. */
+  readonly #personalizing = new Map<number, { cancelled: boolean }>();
 
   constructor(private readonly platform: EnginePlatform) {}
 
@@ -168,7 +170,7 @@ export class ClassifierEngine implements EngineApi {
     return out;
   }
 
-  personalize(request: PersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<PersonalizeReport> {
+  personalize(request: PersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<PersonalizeResult> {
     const loaded = this.#requireLoaded();
     const classes = loaded.manifest.labels.length;
     const check = (pixels: Float32Array, labels: Int32Array, what: string) => {
@@ -180,14 +182,34 @@ export class ClassifierEngine implements EngineApi {
     };
     check(request.pixels, request.labels, 'samples');
     if (request.replay) check(request.replay.pixels, request.replay.labels, 'options.replay');
+    if (!Number.isSafeInteger(request.callId) || this.#personalizing.has(request.callId)) {
+      throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `personalize needs a call id not in use, got ${request.callId}`);
+    }
+    // Registered on arrival, so a cancel() sent after this request finds it even while it is queued.
+    const call = { cancelled: false };
+    this.#personalizing.set(request.callId, call);
+    const isCancelled = () => call.cancelled || this.#disposed;
     // Queued like classify: ONNX Runtime Web runs one session at a time.
-    return this.#enqueue(() =>
-      loaded.head.personalize({ pixels: request.pixels, labels: request.labels }, request.replay, request.options, onStep),
-    );
+    const result = this.#enqueue(async () => {
+      if (call.cancelled) throw new EdgetuneError(ErrorCodes.ABORTED, 'personalization was aborted before it started; the head is unchanged');
+      try {
+        const report = await loaded.head.personalize({ pixels: request.pixels, labels: request.labels }, request.replay, request.options, onStep, isCancelled);
+        return { report, head: loaded.head.exportHead() };
+      } catch (error) {
+        // Stopped by dispose(), not by its caller.
+        if (this.#disposed && !call.cancelled && errorCodeOf(error) === ErrorCodes.ABORTED) throw disposedError();
+        throw error;
+      }
+    });
+    const forget = () => this.#personalizing.delete(request.callId);
+    result.then(forget, forget);
+    return result;
   }
 
-  cancelPersonalize(): void {
-    this.#loaded?.head.cancel();
+  /** Unknown ids are ignored: the call has already settled. */
+  cancel(callId: number): void {
+    const call = this.#personalizing.get(callId);
+    if (call) call.cancelled = true;
   }
 
   async resetHead(): Promise<void> {
@@ -208,9 +230,12 @@ export class ClassifierEngine implements EngineApi {
     return this.#requireLoaded().head.saveHead(key);
   }
 
-  async loadHead(key: string): Promise<void> {
+  async loadHead(key: string): Promise<Uint8Array> {
     const loaded = this.#requireLoaded();
-    await this.#enqueue(() => loaded.head.loadHead(key));
+    return this.#enqueue(async () => {
+      await loaded.head.loadHead(key);
+      return loaded.head.exportHead();
+    });
   }
 
   listHeads() {
@@ -230,14 +255,19 @@ export class ClassifierEngine implements EngineApi {
     await loaded?.session.release();
   }
 
+  /** Runs `task` after those queued before it; once disposed, queued tasks fail instead of starting. */
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
+    const start = () => {
+      if (this.#disposed) throw disposedError();
+      return task();
+    };
+    const run = this.#queue.then(start, start);
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
   #assertUsable(): void {
-    if (this.#disposed) throw new EdgetuneError(ErrorCodes.DISPOSED, 'this classifier was disposed; call loadClassifier() again');
+    if (this.#disposed) throw disposedError();
   }
 
   #requireLoaded(): Loaded {
@@ -245,4 +275,8 @@ export class ClassifierEngine implements EngineApi {
     if (!this.#loaded) throw new EdgetuneError(ErrorCodes.RUNTIME, 'no model is loaded yet; await loadClassifier() first');
     return this.#loaded;
   }
+}
+
+function disposedError(): EdgetuneError {
+  return new EdgetuneError(ErrorCodes.DISPOSED, 'this classifier was disposed; call loadClassifier() again');
 }

@@ -22,6 +22,8 @@ export interface LoadRequest {
   readonly backend: BackendRequest;
   readonly threads?: number;
   readonly cache: boolean;
+  /** How long a download may make no progress; see LoadClassifierOptions.networkTimeoutMs. */
+  readonly networkTimeoutMs?: number;
 }
 
 export interface EngineInfo {
@@ -48,21 +50,32 @@ export interface PersonalizeRequest {
   readonly labels: Int32Array;
   readonly replay?: { readonly pixels: Float32Array; readonly labels: Int32Array };
   readonly options: ResolvedPersonalizeOptions;
+  /** Names this call for cancel(): unique per connection. */
+  readonly callId: number;
+}
+
+/** What personalize() hands back: the report, and the new head so the caller can restore it after a worker restart. */
+export interface PersonalizeResult {
+  readonly report: PersonalizeReport;
+  /** The head after training, as exportHead() would return it. */
+  readonly head: Uint8Array;
 }
 
 export interface EngineApi {
   load(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<EngineInfo>;
   /** `pixels` holds `count` model-ready images (784 floats each); returns count x labels probabilities. */
   classify(pixels: Float32Array, count: number): Promise<Float32Array>;
-  personalize(request: PersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<PersonalizeReport>;
-  /** Stops a running personalize() before its next step; the head stays as it was. */
-  cancelPersonalize(): void;
+  personalize(request: PersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<PersonalizeResult>;
+  /** Cancels personalize call `callId`: a queued one never starts, a running one stops before its next step; the head stays as it was. */
+  cancel(callId: number): void;
   resetHead(): Promise<void>;
   exportHead(): Promise<Uint8Array>;
   importHead(bytes: Uint8Array): Promise<void>;
   saveHead(key: string): Promise<HeadSummary>;
-  loadHead(key: string): Promise<void>;
+  /** Installs the head saved under `key` and returns its bytes (for restoring after a worker restart). */
+  loadHead(key: string): Promise<Uint8Array>;
   listHeads(): Promise<HeadSummary[]>;
   deleteHead(key: string): Promise<boolean>;
+  /** Queued calls fail with E_DISPOSED, a running personalize() stops at its next step, the run in flight finishes; then the sessions are released. */
   dispose(): Promise<void>;
 }

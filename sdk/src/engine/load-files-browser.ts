@@ -12,6 +12,7 @@ export function createBrowserLoader(): EnginePlatform['loadFiles'] {
     const cache = request.cache ? await (store ??= openCacheApiStore()) : null;
     return loadCheckpoint(checkpointSourceOf(request.source), {
       store: cache,
+      ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
   };

@@ -12,6 +12,7 @@ export function createNodeLoader(): EnginePlatform['loadFiles'] {
     loadCheckpoint(checkpointSourceOf(request.source), {
       store: request.cache ? (store ??= new DirectoryStore()) : null,
       readLocal: localDirectorySource,
+      ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -153,4 +154,18 @@ describe('DirectoryHeadStore', () => {
     vi.stubEnv('EDGETUNE_HEADS_DIR', '');
     expect(defaultHeadsDirectory()).toBe(join(homedir(), '.local', 'share', 'edgetune', 'heads'));
   });
+
+  it('refuses a FIFO in place of a head with E_HEAD_INVALID instead of blocking, skips it in list(), and a save replaces it', async () => {
+    const store = storeIn();
+    await storeIn().save(makeRecord('bob'));
+    execFileSync('mkfifo', [store.pathOf('alice')]);
+
+    await expect(store.load('alice')).rejects.toMatchObject({ code: ErrorCodes.HEAD_INVALID, message: expect.stringMatching(/not a regular file/) });
+    expect((await store.list()).map((head) => head.key)).toEqual(['bob']);
+    expect(warnings).toEqual([expect.objectContaining({ code: ErrorCodes.HEAD_STORAGE, message: expect.stringMatching(/not a regular file/) })]);
+
+    const record = makeRecord('alice');
+    await store.save(record);
+    expect(sameBytes((await store.load('alice'))?.bytes, record.bytes)).toBe(true);
+  }, 20_000);
 });

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { describeCause } from '../loading/load-errors.ts';
+import { NotRegularFileError, readRegularFile } from '../loading/read-regular-file.node.ts';
 import { removeStaleTemporaries } from '../loading/stale-temporaries.node.ts';
 import { decodeHeadFile, encodeHeadFile, HeadFileError } from './head-file.node.ts';
 import { byKey, summarizeHead, validateHeadKey, validateHeadRecord, type HeadRecord, type HeadSummary } from './head-record.ts';
@@ -75,9 +76,16 @@ export class DirectoryHeadStore implements HeadStore {
     const path = this.pathOf(key);
     let file: Uint8Array;
     try {
-      file = await readFile(path);
+      file = await readRegularFile(path);
     } catch (cause) {
       if (errnoOf(cause) === 'ENOENT') return undefined;
+      if (cause instanceof NotRegularFileError) {
+        throw new EdgetuneError(
+          ErrorCodes.HEAD_INVALID,
+          `The head saved under '${key}' (${path}) is not a regular file (a FIFO, device or directory). Delete it (delete('${key}')) and save again.`,
+          { cause },
+        );
+      }
       throw new EdgetuneError(
         ErrorCodes.HEAD_STORAGE,
         `Could not read head '${key}' from ${path} (${describeCause(cause)}); check the file's permissions.`,
@@ -121,7 +129,7 @@ export class DirectoryHeadStore implements HeadStore {
   async #summaryOf(path: string): Promise<HeadSummary | undefined> {
     let file: Uint8Array;
     try {
-      file = await readFile(path);
+      file = await readRegularFile(path);
     } catch (cause) {
       // Deleted between readdir and readFile: simply gone.
       if (errnoOf(cause) !== 'ENOENT') {

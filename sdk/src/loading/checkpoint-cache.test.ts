@@ -122,13 +122,35 @@ describe.each(stores)('loadCheckpoint with a %s', (_, createStore) => {
     expect(error.message).toContain('"head.onnx" is missing');
   });
 
-  it('does not fall back to the cache on an HTTP error: the server answered', async () => {
+  it('does not fall back to the cache on a 404: the server answered that the model is not there', async () => {
     const store = createStore();
     await loadCheckpoint(manifestUrl, { store });
-    server.faults.set('/mnist/manifest.json', 'error');
+    await rm(join(root, 'serve', 'mnist', 'manifest.json'));
     const error = await rejection(loadCheckpoint(manifestUrl, { store }));
     expect(error.code).toBe('E_FETCH_FAILED');
-    expect(error.message).toContain('HTTP 500');
+    expect(error.message).toContain('HTTP 404');
+  });
+
+  it.each([
+    { fault: 'error', what: 'HTTP 500' },
+    { fault: 'unavailable', what: 'HTTP 503' },
+    { fault: 'rate-limited', what: 'HTTP 429' },
+    { fault: 'stall', what: 'no response' },
+    { fault: 'stall-body', what: 'a body that stalls' },
+  ] as const)('loads the cached copy with offline: true when the manifest server gives $what, as when offline', async ({ fault }) => {
+    const store = createStore();
+    await loadCheckpoint(manifestUrl, { store });
+    server.faults.set('/mnist/manifest.json', fault);
+    const loaded = await loadCheckpoint(manifestUrl, { store, stallTimeoutMs: 200 });
+    expect(loaded).toMatchObject({ source: 'cache', offline: true, manifestUrl });
+    expectFiles(loaded, v1);
+  });
+
+  it('says the server cannot serve and nothing is cached on a 503 with an empty cache', async () => {
+    server.faults.set('/mnist/manifest.json', 'unavailable');
+    const error = await rejection(loadCheckpoint(manifestUrl, { store: createStore() }));
+    expect(error.code).toBe('E_FETCH_FAILED');
+    expect(error.message).toMatch(/HTTP 503\) and no cached copy of this model exists/);
   });
 
   it('deletes a corrupted cache entry and downloads the file again', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
@@ -131,4 +132,24 @@ describe('DirectoryStore', () => {
     vi.stubEnv('EDGETUNE_CACHE_DIR', '');
     expect(defaultCacheDirectory()).toBe(join(homedir(), '.cache', 'edgetune'));
   });
+
+  // A plain read of a FIFO blocks forever; a cache must never hang a load over a stray file.
+  it('treats a FIFO in place of a cached file or manifest as a miss, and the next write replaces it', async () => {
+    const { manifest } = await makeCheckpoint('1.0.0');
+    const key = 'https://models.example/mnist/manifest.json';
+    const store = new DirectoryStore({ directory });
+    await mkdir(join(directory, 'files'), { recursive: true });
+    await mkdir(join(directory, 'manifests'), { recursive: true });
+    execFileSync('mkfifo', [join(directory, 'files', sha256)]);
+    execFileSync('mkfifo', [join(directory, 'manifests', `${createHash('sha256').update(key).digest('hex')}.json`)]);
+
+    expect(await store.getFile(sha256)).toBeUndefined();
+    expect(await store.getManifest(key)).toBeUndefined();
+    expect(await store.listManifests()).toEqual([]);
+
+    await store.putFile(sha256, bytes);
+    await store.putManifest(key, manifest);
+    expect(sameBytes(await store.getFile(sha256), bytes)).toBe(true);
+    expect(await store.getManifest(key)).toEqual(manifest);
+  }, 20_000);
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Manifest } from '../artifacts/manifest.ts';
@@ -7,6 +7,7 @@ import type { ArtifactStore } from './artifact-store.ts';
 import { ownedBytes } from './bytes.ts';
 import { isSealed, manifestDigest, manifestText } from './manifest-seal.ts';
 import { validateManifest } from './read-manifest.ts';
+import { NotRegularFileError, readRegularFile } from './read-regular-file.node.ts';
 import { removeStaleTemporaries } from './stale-temporaries.node.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -145,11 +146,12 @@ async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
+/** A missing entry, or one that is not a regular file (a FIFO would block the read forever), is a miss; the next write replaces it. */
 async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
   try {
-    return await readFile(path);
+    return await readRegularFile(path);
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    if ((error as { code?: unknown }).code === 'ENOENT' || error instanceof NotRegularFileError) return undefined;
     throw error;
   }
 }

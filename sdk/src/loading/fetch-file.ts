@@ -13,6 +13,8 @@ export interface FileDownload {
   readonly expected: FileDigest;
   readonly fetch: typeof fetch;
   readonly signal?: AbortSignal;
+  /** How long the server may send nothing (no response, no next chunk) before E_FETCH_FAILED. */
+  readonly stallTimeoutMs?: number | undefined;
   /** Called with the running byte count as chunks arrive. */
   readonly onBytes: (loaded: number) => void;
 }
@@ -23,8 +25,11 @@ export interface FileDownload {
  */
 export async function fetchFile(download: FileDownload): Promise<Uint8Array<ArrayBuffer>> {
   const { url, fileName, expected, signal, onBytes } = download;
-  const response = await httpGet(download.fetch, url, `"${fileName}"`, signal);
-  if (response.body === null) return new Uint8Array(0);
+  const { response, watchdog } = await httpGet(download.fetch, url, `"${fileName}"`, { signal, stallTimeoutMs: download.stallTimeoutMs });
+  if (response.body === null) {
+    watchdog.stop();
+    return new Uint8Array(0);
+  }
 
   // Grown as bytes arrive, never past the manifest's size: the manifest is not verified yet and
   // may claim any size (allocating it up front threw an uncoded RangeError), while what the
@@ -41,6 +46,14 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
         chunk = await reader.read();
       } catch (cause) {
         if (signal?.aborted) throw abortedError(`Downloading "${fileName}"`, signal);
+        if (watchdog.stalled) {
+          throw new EdgetuneError(
+            ErrorCodes.FETCH_FAILED,
+            `Download of "${fileName}" from ${url} stalled: no data for ${watchdog.ms} ms after ${loaded} of ${expected.bytes} bytes; ` +
+              'retry the load (options.networkTimeoutMs sets how long to wait).',
+            { cause },
+          );
+        }
         throw new EdgetuneError(
           ErrorCodes.FETCH_FAILED,
           `Download of "${fileName}" from ${url} broke off after ${loaded} of ${expected.bytes} bytes ` +
@@ -49,6 +62,7 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
         );
       }
       if (chunk.done) break;
+      watchdog.progress();
       // Stop early rather than buffer an unbounded body that cannot match the manifest anyway.
       if (loaded + chunk.value.byteLength > expected.bytes) {
         throw integrityError(fileName, url, expected, `more than ${expected.bytes} bytes (download stopped)`);
@@ -64,6 +78,7 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
     }
     finished = true;
   } finally {
+    watchdog.stop();
     if (!finished) await reader.cancel().catch(() => undefined);
   }
   return loaded === buffer.byteLength ? buffer : buffer.slice(0, loaded);

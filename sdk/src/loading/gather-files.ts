@@ -13,6 +13,7 @@ export interface GatherContext {
   readonly store: ArtifactStore | null;
   readonly fetch: typeof fetch;
   readonly readLocal: LocalReader | undefined;
+  readonly stallTimeoutMs: number | undefined;
   readonly fileUrl: (manifest: Manifest, fileName: string, manifestUrl: string) => string;
   readonly signal: AbortSignal | undefined;
   readonly progress: ProgressReporter;
@@ -79,7 +80,7 @@ async function gatherFile(context: GatherContext, manifest: Manifest, fileName: 
 async function readFromSource(context: GatherContext, url: string, fileName: string, expected: FileDigest): Promise<Uint8Array<ArrayBuffer>> {
   const onBytes = (loaded: number) => context.progress.fileBytes(fileName, loaded, expected.bytes, false);
   if (context.location === 'remote') {
-    return fetchFile({ url, fileName, expected, fetch: context.fetch, signal: context.signal, onBytes });
+    return fetchFile({ url, fileName, expected, fetch: context.fetch, signal: context.signal, stallTimeoutMs: context.stallTimeoutMs, onBytes });
   }
   if (!context.readLocal) throw new Error('unreachable: local sources are resolved only with a LocalReader');
   const bytes = await context.readLocal.readFile(url, context.signal);

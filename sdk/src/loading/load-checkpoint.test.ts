@@ -210,6 +210,20 @@ describe('loadCheckpoint over HTTP', () => {
     expect(error.message).toContain('more than 5000 bytes');
   });
 
+  it('fails a file download that stalls mid-body with E_FETCH_FAILED saying so, instead of waiting forever', async () => {
+    server.faults.set('/mnist/model.onnx', 'stall-body');
+    const store = new MemoryStore();
+    const error = await rejection(loadCheckpoint(manifestUrl, { store, stallTimeoutMs: 200 }));
+    expect(error).toMatchObject({ code: 'E_FETCH_FAILED', message: expect.stringMatching(/"model\.onnx" .* stalled: no data for 200 ms/) });
+    await expectEmpty(store);
+  });
+
+  it('fails a manifest server that never answers with E_FETCH_FAILED when nothing is cached', async () => {
+    server.faults.set('/mnist/manifest.json', 'stall');
+    const error = await rejection(loadCheckpoint(manifestUrl, { stallTimeoutMs: 200 }));
+    expect(error).toMatchObject({ code: 'E_FETCH_FAILED', message: expect.stringMatching(/no response within 200 ms/) });
+  });
+
   it('rejects with E_ABORTED when the signal fires mid-download, caching nothing', async () => {
     const controller = new AbortController();
     const store = new MemoryStore();

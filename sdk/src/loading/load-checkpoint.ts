@@ -5,6 +5,7 @@ import { commitToStore } from './cache-update.ts';
 import { resolveSource, type CheckpointSource, type ResolvedSource } from './checkpoint-source.ts';
 import { FailSafeStore } from './fail-safe-store.ts';
 import { gatherFiles, type GatherContext } from './gather-files.ts';
+import { HttpStatusError } from './http-get.ts';
 import { describeCause, NetworkUnreachableError, throwIfAborted } from './load-errors.ts';
 import { ProgressReporter, type ProgressListener } from './load-progress.ts';
 import type { LocalReader } from './local-reader.ts';
@@ -21,6 +22,11 @@ export interface LoadCheckpointOptions {
   /** Non-fatal problems (E_CACHE: the cache failed or held a damaged file). Default: console.warn. */
   readonly onWarning?: (warning: EdgetuneError) => void;
   readonly fetch?: typeof fetch;
+  /**
+   * How long a download may make no progress (no response, no next chunk) before it fails with
+   * E_FETCH_FAILED; a stalled manifest falls back to the cached copy. Default 30 s.
+   */
+  readonly stallTimeoutMs?: number;
   /** Where a file of the manifest lives. Default: next to the manifest, `new URL(fileName, manifestUrl)`. */
   readonly fileUrl?: (manifest: Manifest, fileName: string, manifestUrl: string) => string;
   /** Reads paths and file:// URLs; the Node build passes `localDirectorySource`. */
@@ -59,7 +65,8 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
   try {
     manifest = await readManifest(resolved, fetchImpl, options);
   } catch (error) {
-    if (!(error instanceof NetworkUnreachableError)) throw error;
+    // Like no network at all: the server is down, overloaded (5xx, 429) or stalled.
+    if (!(error instanceof NetworkUnreachableError || (error instanceof HttpStatusError && error.transient))) throw error;
     manifest = await cachedManifestFor(store, resolved.manifestUrl, error);
     offline = true;
   }
@@ -73,6 +80,7 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     store,
     fetch: fetchImpl,
     readLocal: options.readLocal,
+    stallTimeoutMs: options.stallTimeoutMs,
     fileUrl: options.fileUrl ?? siblingUrl,
     signal: options.signal,
     progress,
@@ -104,18 +112,21 @@ async function readManifest(resolved: ResolvedSource, fetchImpl: typeof fetch, o
     if (!options.readLocal) throw new Error('unreachable: local sources are resolved only with a LocalReader');
     return decodeManifest(await options.readLocal.readFile(manifestUrl, options.signal), manifestUrl);
   }
-  return decodeManifest(await fetchManifestBytes(fetchImpl, manifestUrl, options.signal), manifestUrl);
+  return decodeManifest(await fetchManifestBytes(fetchImpl, manifestUrl, options.signal, options.stallTimeoutMs), manifestUrl);
 }
 
 /** The offline fallback: the manifest last stored for this URL, or an error saying none exists. */
-async function cachedManifestFor(store: ArtifactStore | null, manifestUrl: string, networkError: NetworkUnreachableError): Promise<Manifest> {
+async function cachedManifestFor(store: ArtifactStore | null, manifestUrl: string, networkError: EdgetuneError): Promise<Manifest> {
   const cached = await store?.getManifest(manifestUrl);
   if (cached) return cached;
+  const problem =
+    networkError instanceof HttpStatusError
+      ? `The model server cannot serve now (GET ${manifestUrl} answered HTTP ${networkError.status})`
+      : `The network is unreachable (${describeCause(networkError.cause)} while fetching ${manifestUrl})`;
   throw new EdgetuneError(
     ErrorCodes.FETCH_FAILED,
-    `The network is unreachable (${describeCause(networkError.cause)} while fetching ${manifestUrl}) and no intact cached copy of ` +
-      `this model exists${store ? ' (a cached manifest that fails its sha256 seal does not count)' : ' (caching is off)'}. ` +
-      'Connect to the network and load it once; after that it also loads offline.',
+    `${problem} and no intact cached copy of this model exists${store ? ' (a cached manifest that fails its sha256 seal does not count)' : ' (caching is off)'}. ` +
+      'Retry when the server is reachable and load it once; after that it also loads offline.',
     { cause: networkError },
   );
 }

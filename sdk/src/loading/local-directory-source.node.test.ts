@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,4 +125,12 @@ describe('loadCheckpoint from a local directory', () => {
     expect(error.code).toBe('E_INPUT_RANGE');
     expect(error.message).toContain('Node build');
   });
+
+  it('refuses a FIFO in place of a checkpoint file with E_FETCH_FAILED instead of blocking', async () => {
+    const fileName = Object.keys(checkpoint.files)[0]!;
+    await rm(join(modelDirectory, fileName));
+    execFileSync('mkfifo', [join(modelDirectory, fileName)]);
+    const error = await rejection(loadCheckpoint(modelDirectory, { readLocal: localDirectorySource }));
+    expect(error).toMatchObject({ code: 'E_FETCH_FAILED', message: expect.stringMatching(/not a regular file/) });
+  }, 20_000);
 });

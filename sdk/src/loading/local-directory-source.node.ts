@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EdgetuneError, ErrorCodes, InputRangeError } from '../errors.ts';
 import { ownedBytes } from './bytes.ts';
 import { abortedError, describeCause } from './load-errors.ts';
 import type { LocalReader } from './local-reader.ts';
+import { NotRegularFileError, readRegularFile } from './read-regular-file.node.ts';
 
 /** Checkpoints in a local directory (models/<name>/), given as a path or a file:// URL. */
 export const localDirectorySource: LocalReader = {
@@ -28,7 +29,7 @@ export const localDirectorySource: LocalReader = {
   async readFile(fileUrl: string, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
     const path = toPath(fileUrl);
     try {
-      return ownedBytes(await readFile(path, { signal }));
+      return ownedBytes(await readRegularFile(path, signal));
     } catch (cause) {
       if (signal?.aborted) throw abortedError(`Reading ${path}`, signal);
       throw unreadable(path, cause);
@@ -51,7 +52,9 @@ function unreadable(path: string, cause: unknown): EdgetuneError {
     ErrorCodes.FETCH_FAILED,
     missing
       ? `${path} does not exist: pass a checkpoint directory holding manifest.json and the files it lists.`
-      : `Could not read ${path} (${describeCause(cause)}).`,
+      : cause instanceof NotRegularFileError
+        ? `${path} is not a regular file (a FIFO, device or directory): replace it with the checkpoint's file.`
+        : `Could not read ${path} (${describeCause(cause)}).`,
     { cause },
   );
 }

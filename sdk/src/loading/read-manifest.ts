@@ -3,15 +3,42 @@ import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { httpGet } from './http-get.ts';
 import { abortedError, NetworkUnreachableError } from './load-errors.ts';
 
-/** Fetches a manifest's raw bytes. A body that breaks off counts as an unreachable network. */
-export async function fetchManifestBytes(fetchImpl: typeof fetch, url: string, signal?: AbortSignal): Promise<Uint8Array> {
-  const response = await httpGet(fetchImpl, url, 'the model manifest', signal);
+/** A real manifest is a few KB; a body beyond this is not one, and is not buffered. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/**
+ * Fetches a manifest's raw bytes. A body that breaks off or stalls counts as an unreachable
+ * network (a cached copy may stand in); one over MAX_MANIFEST_BYTES is E_MANIFEST_INVALID.
+ */
+export async function fetchManifestBytes(fetchImpl: typeof fetch, url: string, signal?: AbortSignal, stallTimeoutMs?: number): Promise<Uint8Array> {
+  const { response, watchdog } = await httpGet(fetchImpl, url, 'the model manifest', { signal, stallTimeoutMs });
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body?.getReader();
   try {
-    return new Uint8Array(await response.arrayBuffer());
+    for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader!.read()) {
+      watchdog.progress();
+      length += chunk.value.byteLength;
+      if (length > MAX_MANIFEST_BYTES) {
+        throw new EdgetuneError(ErrorCodes.MANIFEST_INVALID, `The manifest at ${url} is larger than ${MAX_MANIFEST_BYTES} bytes: check that the URL points at a model's manifest.json.`);
+      }
+      chunks.push(chunk.value);
+    }
   } catch (cause) {
+    await reader?.cancel().catch(() => undefined);
+    if (cause instanceof EdgetuneError) throw cause;
     if (signal?.aborted) throw abortedError('Downloading the model manifest', signal);
-    throw new NetworkUnreachableError(url, cause);
+    throw new NetworkUnreachableError(url, watchdog.stalled ? new Error(`the body stalled: no data for ${watchdog.ms} ms`) : cause);
+  } finally {
+    watchdog.stop();
   }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /** Parses manifest.json bytes; anything but a valid manifest is E_MANIFEST_INVALID. */

@@ -17,7 +17,8 @@ export async function writeCheckpoint(directory: string, checkpoint: TestCheckpo
  * - `short`: no Content-Length (chunked), sends half and ends the response normally.
  * - `error`: answers HTTP 500.
  */
-export type Fault = 'truncate' | 'short' | 'error';
+/** 'stall': never answers; 'stall-body': sends the headers and half the body, then nothing. */
+export type Fault = 'truncate' | 'short' | 'error' | 'unavailable' | 'rate-limited' | 'stall' | 'stall-body';
 
 export interface CheckpointServer {
   /** http://127.0.0.1:<port>/ */
@@ -42,6 +43,9 @@ export async function startCheckpointServer(root: string): Promise<CheckpointSer
     async function respond(path: string): Promise<void> {
       const fault = faults.get(path);
       if (fault === 'error') return void response.writeHead(500).end('boom');
+      if (fault === 'unavailable') return void response.writeHead(503).end('down for maintenance');
+      if (fault === 'rate-limited') return void response.writeHead(429).end('slow down');
+      if (fault === 'stall') return;
       let bytes: Buffer;
       try {
         bytes = await readFile(join(root, path));
@@ -53,6 +57,7 @@ export async function startCheckpointServer(root: string): Promise<CheckpointSer
         return void response.end(bytes.subarray(0, bytes.length >> 1));
       }
       response.writeHead(200, { 'content-length': bytes.length });
+      if (fault === 'stall-body') return void response.write(bytes.subarray(0, bytes.length >> 1));
       const end = fault === 'truncate' ? bytes.length >> 1 : bytes.length;
       for (let offset = 0; offset < end; offset += 16_384) response.write(bytes.subarray(offset, Math.min(end, offset + 16_384)));
       if (fault === 'truncate') response.socket?.destroySoon();

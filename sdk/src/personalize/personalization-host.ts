@@ -34,7 +34,6 @@ export class PersonalizationHost {
   #personalized = false;
   readonly #runner: HeadRunner;
   readonly #features = new FeatureCache();
-  #cancelled = false;
 
   constructor(
     ort: OrtModule,
@@ -90,17 +89,14 @@ export class PersonalizationHost {
     return { features, labels: set.labels, count };
   }
 
-  cancel(): void {
-    this.#cancelled = true;
-  }
-
   async personalize(
     samples: LabelledPixels,
     replay: LabelledPixels | undefined,
     options: ResolvedPersonalizeOptions,
     onStep?: (progress: StepProgress) => void,
+    /** Checked before each run of steps: true stops with E_ABORTED, the head unchanged. */
+    isCancelled?: () => boolean,
   ): Promise<PersonalizeReport> {
-    this.#cancelled = false;
     const runner = this.#runner;
     const sampleSet = await this.#featuresOf(samples);
     const replaySet = replay ? await this.#featuresOf(replay) : undefined;
@@ -114,7 +110,7 @@ export class PersonalizationHost {
       anchors: this.#pretrained,
       options,
       onStep,
-      isCancelled: () => this.#cancelled,
+      isCancelled,
     });
     this.#current = parameters;
     this.#personalized = true;

@@ -2,6 +2,7 @@ import { expose, transfer, type Endpoint } from 'comlink';
 import type { ClassifierEngine } from '../engine/classifier-engine.ts';
 import type { EngineApi } from '../engine/engine-protocol.ts';
 import { installErrorTransfer } from './error-transfer.ts';
+import { reportMessageLoss } from './message-loss.ts';
 
 /** Serves an engine over Comlink, transferring result buffers instead of copying them. */
 export function exposeEngine(engine: ClassifierEngine, endpoint?: Endpoint): void {
@@ -12,8 +13,11 @@ export function exposeEngine(engine: ClassifierEngine, endpoint?: Endpoint): voi
       const probs = await engine.classify(pixels, count);
       return transfer(probs, [probs.buffer]);
     },
-    personalize: (request, onStep) => engine.personalize(request, onStep),
-    cancelPersonalize: () => engine.cancelPersonalize(),
+    personalize: async (request, onStep) => {
+      const result = await engine.personalize(request, onStep);
+      return transfer(result, [result.head.buffer]);
+    },
+    cancel: (callId) => engine.cancel(callId),
     resetHead: () => engine.resetHead(),
     exportHead: async () => {
       const bytes = await engine.exportHead();
@@ -21,10 +25,15 @@ export function exposeEngine(engine: ClassifierEngine, endpoint?: Endpoint): voi
     },
     importHead: (bytes) => engine.importHead(bytes),
     saveHead: (key) => engine.saveHead(key),
-    loadHead: (key) => engine.loadHead(key),
+    loadHead: async (key) => {
+      const bytes = await engine.loadHead(key);
+      return transfer(bytes, [bytes.buffer]);
+    },
     listHeads: () => engine.listHeads(),
     deleteHead: (key) => engine.deleteHead(key),
     dispose: () => engine.dispose(),
   };
-  expose(api, endpoint);
+  const target = endpoint ?? (globalThis as unknown as Endpoint);
+  reportMessageLoss(target);
+  expose(api, target);
 }
