@@ -1,7 +1,7 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli } from './cli.ts';
+import { checkpointNames } from './publish/checkpoint-names.ts';
 import { DEFAULT_STATE_DIR, openLocalBucket } from './publish/local-bucket.ts';
 import { r2ObjectStore, type ObjectStore } from './publish/object-store.ts';
 import { publishModel, type PublishReport } from './publish/publish-model.ts';
@@ -26,16 +26,6 @@ await runCli(async () => {
     for (const name of names) report(await publishModel(store, await readCheckpoint(join(values['models-dir'], name))), where);
   });
 });
-
-export async function checkpointNames(modelsDir: string): Promise<string[]> {
-  const entries = await readdir(modelsDir, { withFileTypes: true });
-  const names: string[] = [];
-  for (const entry of entries) {
-    const files = entry.isDirectory() ? await readdir(join(modelsDir, entry.name)) : [];
-    if (files.includes('manifest.json')) names.push(entry.name);
-  }
-  return names.sort();
-}
 
 async function withStore(remote: boolean, stateDir: string, task: (store: ObjectStore, where: string) => Promise<void>): Promise<void> {
   if (remote) {
