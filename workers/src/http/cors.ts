@@ -31,7 +31,13 @@ export function publicCors(): MiddlewareHandler<{ Bindings: Env }> {
         }),
       };
     }
-    await cached.handler(c, next);
+    // A preflight is answered by the CORS handler itself, as a Response of its own.
+    const preflight = await cached.handler(c, next);
+    if (preflight instanceof Response) {
+      preflight.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+      return preflight;
+    }
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    return undefined;
   };
 }

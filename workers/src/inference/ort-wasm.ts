@@ -3,11 +3,9 @@
  * so the wasm arrives as a module compiled at deploy time (wrangler's CompiledWasm rule) and
  * WebAssembly.instantiate is pointed at it while ORT initialises: ORT offers no instantiateWasm hook.
  */
-import * as ort from 'onnxruntime-web/wasm';
-import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
 import { warmUpModel } from '../../../sdk/src/engine/warm-up-model.ts';
 
-export type Ort = typeof ort;
+export type Ort = typeof import('onnxruntime-web/wasm');
 
 let starting: Promise<Ort> | undefined;
 
@@ -22,6 +20,11 @@ export function startOrt(): Promise<Ort> {
 }
 
 async function start(): Promise<Ort> {
+  // Imported on first use: routes that serve files never pay for ORT's 14 MB module.
+  const [ort, { default: ortWasm }] = await Promise.all([
+    import('onnxruntime-web/wasm'),
+    import('onnxruntime-web/ort-wasm-simd-threaded.wasm'),
+  ]);
   ort.env.wasm.numThreads = 1; // no SharedArrayBuffer workers in workerd
   ort.env.wasm.proxy = false;
   // Any binary makes ORT skip fetching the .wasm; the instantiate below ignores these bytes.
