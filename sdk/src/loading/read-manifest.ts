@@ -3,11 +3,19 @@ import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { httpGet } from './http-get.ts';
 import { abortedError, NetworkUnreachableError } from './load-errors.ts';
 
-/** Fetches a manifest's raw bytes. A body that breaks off counts as an unreachable network. */
-export async function fetchManifestBytes(fetchImpl: typeof fetch, url: string, signal?: AbortSignal): Promise<Uint8Array> {
+/**
+ * Fetches a manifest's raw bytes and the URL it was finally served from (after redirects), which
+ * its file names resolve against. A body that breaks off counts as an unreachable network.
+ */
+export async function fetchManifestBytes(
+  fetchImpl: typeof fetch,
+  url: string,
+  signal?: AbortSignal,
+): Promise<{ bytes: Uint8Array; finalUrl: string }> {
   const response = await httpGet(fetchImpl, url, 'the model manifest', signal);
   try {
-    return new Uint8Array(await response.arrayBuffer());
+    // response.url is empty for synthetic responses (e.g. a custom fetch); then nothing redirected.
+    return { bytes: new Uint8Array(await response.arrayBuffer()), finalUrl: response.url || url };
   } catch (cause) {
     if (signal?.aborted) throw abortedError('Downloading the model manifest', signal);
     throw new NetworkUnreachableError(url, cause);
