@@ -1,3 +1,4 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { playwright } from '@vitest/browser-playwright';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './test/support/headless-chromium.ts';
@@ -19,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['sdk/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, '**/*.browser.test.ts', 'test/browser/**'],
+          exclude: [...configDefaults.exclude, '**/*.browser.test.ts', 'test/browser/**', 'test/workers/**'],
           pool: 'forks',
         },
       },
@@ -50,6 +51,23 @@ export default defineConfig({
             // Failure screenshots would land next to the tests, inside the repository.
             screenshotFailures: false,
           },
+        },
+      },
+      {
+        // The edge Worker inside workerd, with its wrangler.toml bindings (R2, D1, assets) simulated.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // Tests publish, then read at once: no per-isolate grace period for the latest pointer.
+            miniflare: { bindings: { LATEST_TTL_SECONDS: '0' } },
+          }),
+        ],
+        test: {
+          name: 'workers',
+          include: ['test/workers/**/*.test.ts'],
+          globalSetup: ['test/workers/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

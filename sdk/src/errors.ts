@@ -40,6 +40,8 @@ export const ErrorCodes = {
   HEAD_STORAGE: 'E_HEAD_STORAGE',
   /** No head is stored under that key. */
   HEAD_NOT_FOUND: 'E_HEAD_NOT_FOUND',
+  /** The edge has no such model, version, file or route (HTTP 404). */
+  NOT_FOUND: 'E_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,5 +1,7 @@
 /** What both builds export besides loadClassifier. */
 export { Classifier, type ClassifyOptions } from './client/classifier.ts';
+export type { ClassifierContract } from './client/classifier-contract.ts';
+export { connectEdge, EdgeClassifier, type ConnectEdgeOptions } from './client/edge-classifier.ts';
 export type { LoadClassifierOptions, ModelSource } from './client/load-classifier.ts';
 export type { Prediction, ScoredLabel } from './client/prediction.ts';
 export type { EngineInfo, LoadProgress } from './engine/engine-protocol.ts';

@@ -9,13 +9,11 @@ import { resolvePersonalizeOptions, type PersonalizeOptions } from '../personali
 import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
 import { callbackProxy } from './callback-proxy.ts';
 import { packSamples, type LabelledSample } from './personalize-samples.ts';
+import type { ClassifierContract, ClassifyOptions } from './classifier-contract.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
 import { WORKER_CONNECTION, type ConnectWorker, type WorkerConnection } from './worker-connection.ts';
 
-export interface ClassifyOptions {
-  /** How many ranked labels `top` holds (default 3). */
-  readonly topK?: number;
-}
+export type { ClassifyOptions } from './classifier-contract.ts';
 
 export interface PersonalizeCallOptions extends PersonalizeOptions {
   /** Extra labelled samples mixed into the batches (e.g. originals of each class) to limit forgetting. */
@@ -32,7 +30,7 @@ const MAX_MESSAGE_BATCH = 1024;
  * A loaded model running in a worker. Inputs are normalised on the caller's thread (cheap, and
  * a bad image fails before it is sent); inference runs in the worker.
  */
-export class Classifier {
+export class Classifier implements ClassifierContract {
   #connection: WorkerConnection | undefined;
   #info: EngineInfo;
   #disposed = false;

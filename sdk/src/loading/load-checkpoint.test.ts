@@ -80,6 +80,14 @@ describe('loadCheckpoint over HTTP', () => {
     expect(sameBytes(loaded.files['model.onnx'], checkpoint.files['model.onnx'])).toBe(true);
   });
 
+  it('resolves file names against the manifest URL reached after redirects (e.g. an edge "latest" alias)', async () => {
+    server.redirects.set('/models/mnist/manifest.json', '/mnist/manifest.json');
+    const loaded = await loadCheckpoint(`${server.url}models/mnist/manifest.json`);
+    expect(server.requests).toContain('/mnist/model.onnx');
+    expect(server.requests).not.toContain('/models/mnist/model.onnx');
+    expect(sameBytes(loaded.files['model.onnx'], checkpoint.files['model.onnx'])).toBe(true);
+  });
+
   it('fetches files where options.fileUrl says (e.g. versioned paths)', async () => {
     await writeCheckpoint(join(root, 'mnist', 'files', '1.0.0'), checkpoint);
     await rm(join(root, 'mnist', 'model.onnx'));

@@ -62,8 +62,11 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
 
   let manifest: Manifest;
   let offline = false;
+  // Where file names resolve: the manifest's URL after redirects (an edge's "latest" alias redirects
+  // to a versioned URL); the requested URL stays the cache key.
+  let filesBaseUrl = resolved.manifestUrl;
   try {
-    manifest = await readManifest(resolved, fetchImpl, options);
+    ({ manifest, finalUrl: filesBaseUrl } = await readManifest(resolved, fetchImpl, options));
   } catch (error) {
     // Like no network at all: the server is down, overloaded (5xx, 429) or stalled.
     if (!(error instanceof NetworkUnreachableError || (error instanceof HttpStatusError && error.transient))) throw error;
@@ -75,7 +78,7 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
   const progress = new ProgressReporter(total, options.onProgress);
   progress.manifestReady(offline);
   const context: GatherContext = {
-    manifestUrl: resolved.manifestUrl,
+    manifestUrl: filesBaseUrl,
     location: resolved.location,
     store,
     fetch: fetchImpl,
@@ -105,14 +108,21 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
   };
 }
 
-async function readManifest(resolved: ResolvedSource, fetchImpl: typeof fetch, options: LoadCheckpointOptions): Promise<Manifest> {
+async function readManifest(
+  resolved: ResolvedSource,
+  fetchImpl: typeof fetch,
+  options: LoadCheckpointOptions,
+): Promise<{ manifest: Manifest; finalUrl: string }> {
   const { manifestUrl } = resolved;
-  if ('inlineManifest' in resolved) return validateManifest(resolved.inlineManifest, `the manifest passed in (files at ${manifestUrl})`);
+  if ('inlineManifest' in resolved) {
+    return { manifest: validateManifest(resolved.inlineManifest, `the manifest passed in (files at ${manifestUrl})`), finalUrl: manifestUrl };
+  }
   if (resolved.location === 'local') {
     if (!options.readLocal) throw new Error('unreachable: local sources are resolved only with a LocalReader');
-    return decodeManifest(await options.readLocal.readFile(manifestUrl, options.signal), manifestUrl);
+    return { manifest: decodeManifest(await options.readLocal.readFile(manifestUrl, options.signal), manifestUrl), finalUrl: manifestUrl };
   }
-  return decodeManifest(await fetchManifestBytes(fetchImpl, manifestUrl, options.signal, options.stallTimeoutMs), manifestUrl);
+  const { bytes, finalUrl } = await fetchManifestBytes(fetchImpl, manifestUrl, options.signal, options.stallTimeoutMs);
+  return { manifest: decodeManifest(bytes, finalUrl), finalUrl };
 }
 
 /** The offline fallback: the manifest last stored for this URL, or an error saying none exists. */

@@ -7,10 +7,16 @@ import { abortedError, NetworkUnreachableError } from './load-errors.ts';
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 /**
- * Fetches a manifest's raw bytes. A body that breaks off or stalls counts as an unreachable
+ * Fetches a manifest's raw bytes and the URL it was finally served from (after redirects), which
+ * its file names resolve against. A body that breaks off or stalls counts as an unreachable
  * network (a cached copy may stand in); one over MAX_MANIFEST_BYTES is E_MANIFEST_INVALID.
  */
-export async function fetchManifestBytes(fetchImpl: typeof fetch, url: string, signal?: AbortSignal, stallTimeoutMs?: number): Promise<Uint8Array> {
+export async function fetchManifestBytes(
+  fetchImpl: typeof fetch,
+  url: string,
+  signal?: AbortSignal,
+  stallTimeoutMs?: number,
+): Promise<{ bytes: Uint8Array; finalUrl: string }> {
   const { response, watchdog } = await httpGet(fetchImpl, url, 'the model manifest', { signal, stallTimeoutMs });
   const chunks: Uint8Array[] = [];
   let length = 0;
@@ -38,7 +44,8 @@ export async function fetchManifestBytes(fetchImpl: typeof fetch, url: string, s
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return bytes;
+  // response.url is empty for synthetic responses (e.g. a custom fetch); then nothing redirected.
+  return { bytes, finalUrl: response.url || url };
 }
 
 /** Parses manifest.json bytes; anything but a valid manifest is E_MANIFEST_INVALID. */

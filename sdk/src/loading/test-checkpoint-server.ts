@@ -27,6 +27,8 @@ export interface CheckpointServer {
   readonly requests: string[];
   /** Faults by request path, e.g. '/mnist/model.onnx'. */
   readonly faults: Map<string, Fault>;
+  /** 302 redirects by request path, e.g. '/latest/manifest.json' -> '/mnist/manifest.json'. */
+  readonly redirects: Map<string, string>;
   /** Stops listening and drops open connections: later requests fail as if offline. */
   close(): Promise<void>;
 }
@@ -35,12 +37,15 @@ export interface CheckpointServer {
 export async function startCheckpointServer(root: string): Promise<CheckpointServer> {
   const requests: string[] = [];
   const faults = new Map<string, Fault>();
+  const redirects = new Map<string, string>();
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     requests.push(path);
     void respond(path).catch(() => response.destroy());
 
     async function respond(path: string): Promise<void> {
+      const location = redirects.get(path);
+      if (location !== undefined) return void response.writeHead(302, { location }).end();
       const fault = faults.get(path);
       if (fault === 'error') return void response.writeHead(500).end('boom');
       if (fault === 'unavailable') return void response.writeHead(503).end('down for maintenance');
@@ -71,6 +76,7 @@ export async function startCheckpointServer(root: string): Promise<CheckpointSer
     url: `http://127.0.0.1:${port}/`,
     requests,
     faults,
+    redirects,
     // Idempotent: tests close the server to go offline, and afterEach closes it again.
     close: () =>
       (closed ??= new Promise<void>((resolve, reject) => {

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { runCli } from './cli.ts';
+import { publishLocally } from './edge/publish-local.ts';
+import { startWranglerDev } from './edge/wrangler-dev.ts';
+import { checkpointNames } from './publish/checkpoint-names.ts';
+import { DEFAULT_STATE_DIR } from './publish/local-bucket.ts';
+
+/*
+ * `npm start`: builds the SDK, publishes every checkpoint under models/ to the local R2 bucket
+ * (already published versions are left alone), then runs the Worker with `wrangler dev`, offline.
+ * Ctrl-C stops wrangler and workerd together; running it again is harmless.
+ */
+await runCli(async () => {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8787' },
+      'models-dir': { type: 'string', default: 'models' },
+      'persist-to': { type: 'string', default: DEFAULT_STATE_DIR },
+    },
+  });
+  const port = Number(values.port);
+  const url = `http://127.0.0.1:${port}`;
+  if (await answersHealth(url)) {
+    console.log(`edgetune is already running at ${url} (stop it with Ctrl-C in its terminal first to restart it).`);
+    return;
+  }
+
+  console.log('building the SDK (dist/)...');
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-sdk.ts'], { stdio: 'inherit' });
+
+  const names = await checkpointNames(values['models-dir']);
+  for (const report of await publishLocally(values['models-dir'], names, values['persist-to'])) {
+    console.log(`${report.name}@${report.version}: ${report.changed ? 'published to local R2' : 'already in local R2'}`);
+  }
+
+  console.log(`starting wrangler dev on ${url} (offline; local state in ${values['persist-to']})...`);
+  const dev = await startWranglerDev({ port, stateDir: values['persist-to'], stdio: 'inherit' });
+  const stop = () => void dev.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.once('SIGHUP', stop);
+  console.log(
+    [
+      '',
+      `edgetune edge is up:`,
+      `  ${url}/                      the service page`,
+      `  ${url}/v1/models             published models`,
+      ...names.map((name) => `  ${url}/v1/models/${name}/manifest.json`),
+      `  curl -X POST -H 'Content-Type: image/png' --data-binary @digit.png ${url}/v1/models/${names[0] ?? 'mnist-cnn'}/classify`,
+      'Ctrl-C stops it.',
+      '',
+    ].join('\n'),
+  );
+  const code = await dev.exited;
+  await dev.stop();
+  process.exitCode = code ?? 0;
+});
+
+async function answersHealth(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok && ((await response.json()) as { service?: string }).service === 'edgetune';
+  } catch {
+    return false;
+  }
+}

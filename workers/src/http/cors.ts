@@ -1,0 +1,43 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import type { Env } from '../env.ts';
+
+/** Headers a cross-origin page may read: the ones resumable, cache-aware downloads need. */
+const EXPOSED = ['ETag', 'Content-Length', 'Content-Range', 'Accept-Ranges', 'Location'];
+
+/** `*` or a comma-separated allow-list of exact origins (scheme://host[:port]). */
+export function parseAllowedOrigins(value: string | undefined): '*' | ReadonlySet<string> {
+  const list = (value ?? '*').split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0);
+  return list.length === 0 || list.includes('*') ? '*' : new Set(list);
+}
+
+/**
+ * CORS on every public route (preflight included) from the ALLOWED_ORIGINS var, plus
+ * Cross-Origin-Resource-Policy so that crossOriginIsolated (COEP) pages elsewhere can load models.
+ */
+export function publicCors(): MiddlewareHandler<{ Bindings: Env }> {
+  let cached: { value: string | undefined; handler: MiddlewareHandler } | undefined;
+  return async (c, next) => {
+    if (cached === undefined || cached.value !== c.env.ALLOWED_ORIGINS) {
+      const allowed = parseAllowedOrigins(c.env.ALLOWED_ORIGINS);
+      cached = {
+        value: c.env.ALLOWED_ORIGINS,
+        handler: cors({
+          origin: allowed === '*' ? '*' : (origin) => (allowed.has(origin) ? origin : null),
+          allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+          allowHeaders: ['Content-Type', 'Range', 'If-None-Match', 'If-Range'],
+          exposeHeaders: EXPOSED,
+          maxAge: 86_400,
+        }),
+      };
+    }
+    // A preflight is answered by the CORS handler itself, as a Response of its own.
+    const preflight = await cached.handler(c, next);
+    if (preflight instanceof Response) {
+      preflight.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+      return preflight;
+    }
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    return undefined;
+  };
+}
