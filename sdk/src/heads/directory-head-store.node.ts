@@ -4,8 +4,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { describeCause } from '../loading/load-errors.ts';
-import { NotRegularFileError, readRegularFile } from '../loading/read-regular-file.node.ts';
-import { removeStaleTemporaries } from '../loading/stale-temporaries.node.ts';
+import { NotRegularFileError, readRegularFile } from '../node-files/read-regular-file.node.ts';
+import { removeStaleTemporaries } from '../node-files/stale-temporaries.node.ts';
+import { syncDirectory, writeDurably } from '../node-files/durable-write.node.ts';
 import { decodeHeadFile, encodeHeadFile, HeadFileError } from './head-file.node.ts';
 import { byKey, summarizeHead, validateHeadKey, validateHeadRecord, type HeadRecord, type HeadSummary } from './head-record.ts';
 import { warnOnConsole, type HeadStore, type HeadStoreWarning } from './head-store.ts';
@@ -43,7 +44,8 @@ export class DirectoryHeadStore implements HeadStore {
 
   constructor(options: DirectoryHeadStoreOptions = {}) {
     this.directory = options.directory ?? defaultHeadsDirectory();
-    this.#writeFile = options.writeFile ?? writeDurably;
+    // Owner-only: a head is trained on the user's own samples.
+    this.#writeFile = options.writeFile ?? ((path, bytes) => writeDurably(path, bytes, 0o600));
     this.#warn = options.onWarning ?? warnOnConsole;
   }
 
@@ -58,7 +60,7 @@ export class DirectoryHeadStore implements HeadStore {
     const temporary = `${target}.${randomUUID()}.tmp`;
     try {
       await mkdir(this.directory, { recursive: true, mode: 0o700 });
-      await this.#writeFile(temporary, encodeHeadFile(checked));
+      await this.#writeFile(temporary, await encodeHeadFile(checked));
       await rename(temporary, target);
     } catch (cause) {
       await rm(temporary, { force: true }).catch(() => undefined);
@@ -92,7 +94,7 @@ export class DirectoryHeadStore implements HeadStore {
         { cause },
       );
     }
-    return this.#decode(file, path, key);
+    return await this.#decode(file, path, key);
   }
 
   async list(): Promise<HeadSummary[]> {
@@ -138,7 +140,7 @@ export class DirectoryHeadStore implements HeadStore {
       return undefined;
     }
     try {
-      return summarizeHead(this.#decode(file, path));
+      return summarizeHead(await this.#decode(file, path));
     } catch (error) {
       this.#warn(error as EdgetuneError);
       return undefined;
@@ -146,10 +148,10 @@ export class DirectoryHeadStore implements HeadStore {
   }
 
   /** The record in a file, checked to belong where it lies; else E_HEAD_INVALID. */
-  #decode(file: Uint8Array, path: string, key?: string): HeadRecord {
+  async #decode(file: Uint8Array, path: string, key?: string): Promise<HeadRecord> {
     const subject = key === undefined ? `The head file ${path}` : `The head saved under '${key}' (${path})`;
     try {
-      const record = decodeHeadFile(file);
+      const record = await decodeHeadFile(file);
       if (this.pathOf(record.key) !== path) throw new HeadFileError(`it holds the head of '${record.key}', which belongs in another file`);
       return record;
     } catch (cause) {
@@ -162,30 +164,7 @@ export class DirectoryHeadStore implements HeadStore {
   }
 }
 
-async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
-  // Owner-only: a head is trained on the user's own samples.
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(bytes);
-    // Flushed before the rename, so after a power loss the real name never points at missing data.
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
-/** Makes a rename or unlink itself durable on Linux; where directories cannot be opened (Windows) it is skipped. */
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r').catch(() => undefined);
-  if (!handle) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Best effort: the data is already in place.
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
 
 function errnoOf(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;

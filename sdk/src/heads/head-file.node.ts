@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../loading/bytes.ts';
 import { validateHeadRecord, type HeadRecord } from './head-record.ts';
 
 /**
@@ -22,9 +22,9 @@ export class HeadFileError extends Error {
   override name = 'HeadFileError';
 }
 
-export function encodeHeadFile(record: HeadRecord): Uint8Array {
+export async function encodeHeadFile(record: HeadRecord): Promise<Uint8Array> {
   const { bytes, ...fields } = record;
-  const header = { ...fields, byteLength: bytes.byteLength, sha256: sha256Hex(bytes) };
+  const header = { ...fields, byteLength: bytes.byteLength, sha256: await sha256Hex(bytes) };
   const headerLine = new TextEncoder().encode(`${JSON.stringify(header)}\n`);
   const out = new Uint8Array(MAGIC.length + headerLine.length + bytes.length);
   out.set(MAGIC, 0);
@@ -33,7 +33,7 @@ export function encodeHeadFile(record: HeadRecord): Uint8Array {
   return out;
 }
 
-export function decodeHeadFile(file: Uint8Array): HeadRecord {
+export async function decodeHeadFile(file: Uint8Array): Promise<HeadRecord> {
   if (file.length < MAGIC.length || !MAGIC.every((byte, i) => file[i] === byte)) {
     throw new HeadFileError('it does not start with "edgetune-head-file 1"');
   }
@@ -54,14 +54,10 @@ export function decodeHeadFile(file: Uint8Array): HeadRecord {
   // A plain copy: the result must not keep the whole file buffer alive or share it.
   const bytes = new Uint8Array(file.subarray(headerEnd + 1));
   if (byteLength !== bytes.length) throw new HeadFileError(`it holds ${bytes.length} head bytes, its header says ${String(byteLength)}`);
-  if (sha256 !== sha256Hex(bytes)) throw new HeadFileError('its head bytes do not match their sha256');
+  if (sha256 !== (await sha256Hex(bytes))) throw new HeadFileError('its head bytes do not match their sha256');
   try {
     return validateHeadRecord({ ...fields, bytes }, 'header');
   } catch (error) {
     throw new HeadFileError((error as Error).message);
   }
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -7,8 +7,9 @@ import type { ArtifactStore } from './artifact-store.ts';
 import { ownedBytes } from './bytes.ts';
 import { isSealed, manifestDigest, manifestText } from './manifest-seal.ts';
 import { validateManifest } from './read-manifest.ts';
-import { NotRegularFileError, readRegularFile } from './read-regular-file.node.ts';
-import { removeStaleTemporaries } from './stale-temporaries.node.ts';
+import { NotRegularFileError, readRegularFile } from '../node-files/read-regular-file.node.ts';
+import { removeStaleTemporaries } from '../node-files/stale-temporaries.node.ts';
+import { writeDurably } from '../node-files/durable-write.node.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -135,16 +136,6 @@ function sealPath(manifestPath: string): string {
   return manifestPath.replace(/\.json$/, '.sha256');
 }
 
-async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(bytes);
-    // Flushed before the rename, so after a power loss the real name never points at missing data.
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** A missing entry, or one that is not a regular file (a FIFO would block the read forever), is a miss; the next write replaces it. */
 async function readIfPresent(path: string): Promise<Uint8Array | undefined> {

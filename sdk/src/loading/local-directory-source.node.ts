@@ -5,7 +5,7 @@ import { EdgetuneError, ErrorCodes, InputRangeError } from '../errors.ts';
 import { ownedBytes } from './bytes.ts';
 import { abortedError, describeCause } from './load-errors.ts';
 import type { LocalReader } from './local-reader.ts';
-import { NotRegularFileError, readRegularFile } from './read-regular-file.node.ts';
+import { NotRegularFileError, readRegularFile } from '../node-files/read-regular-file.node.ts';
 
 /** Checkpoints in a local directory (models/<name>/), given as a path or a file:// URL. */
 export const localDirectorySource: LocalReader = {

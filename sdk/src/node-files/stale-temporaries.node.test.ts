@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DirectoryHeadStore } from '../heads/directory-head-store.node.ts';
-import { DirectoryStore } from './directory-store.node.ts';
+import { DirectoryStore } from '../loading/directory-store.node.ts';
 import { removeStaleTemporaries, STALE_AFTER_MS } from './stale-temporaries.node.ts';
 
 const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
