@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Env } from './env.ts';
-import { describeFailure, errorBody } from './http/api-error.ts';
+import { toErrorBody } from '../../sdk/src/error-wire.ts';
+import { describeFailure } from './http/api-error.ts';
 import { publicCors } from './http/cors.ts';
 import { classifyRoutes } from './routes/classify.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -16,11 +17,11 @@ app.route('/', fileRoutes);
 app.route('/', classifyRoutes);
 
 app.notFound((c) =>
-  c.json(errorBody(ErrorCodes.NOT_FOUND, `No route ${c.req.method} ${new URL(c.req.url).pathname}; the API lives under /v1 (GET /v1/models).`), 404),
+  c.json(toErrorBody(ErrorCodes.NOT_FOUND, `No route ${c.req.method} ${new URL(c.req.url).pathname}; the API lives under /v1 (GET /v1/models).`), 404),
 );
 
 app.onError((error, c) => {
   const failure = describeFailure(error);
   if (failure.status >= 500) console.error(error);
-  return c.json(errorBody(failure.code, failure.message), failure.status);
+  return c.json(toErrorBody(failure.code, failure.message), failure.status);
 });

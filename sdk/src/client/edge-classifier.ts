@@ -1,4 +1,5 @@
-import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError, isErrorCode } from '../errors.ts';
+import { fromErrorBody, type ErrorBody } from '../error-wire.ts';
+import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { MODEL_PIXEL_COUNT, toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
 import type { ClassifierContract, ClassifyOptions } from './classifier-contract.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
@@ -116,14 +117,9 @@ async function request(fetchImpl: typeof fetch, url: string, init: RequestInit):
   } catch {
     body = undefined;
   }
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  if (!response.ok || error) {
-    // A code this SDK does not know (a newer server) is reported by its HTTP meaning.
-    const code = isErrorCode(error?.code) ? error.code : response.status === 404 ? ErrorCodes.NOT_FOUND : ErrorCodes.FETCH_FAILED;
-    const message = typeof error?.message === 'string' ? error.message : `${init.method ?? 'GET'} ${url} answered HTTP ${response.status}.`;
-    if (code === ErrorCodes.INPUT_TYPE) throw new InputTypeError(message);
-    if (code === ErrorCodes.INPUT_RANGE) throw new InputRangeError(message);
-    throw new EdgetuneError(code, message);
+  if (!response.ok || (body as Partial<ErrorBody> | undefined)?.error) {
+    const fallback = response.status === 404 ? ErrorCodes.NOT_FOUND : ErrorCodes.FETCH_FAILED;
+    throw fromErrorBody(body, fallback, `${init.method ?? 'GET'} ${url} answered HTTP ${response.status}.`);
   }
   if (body === undefined) throw new EdgetuneError(ErrorCodes.FETCH_FAILED, `${url} answered HTTP ${response.status} with a body that is not JSON.`);
   return body;

@@ -18,12 +18,8 @@ export function notFound(message: string): ApiError {
   return new ApiError(404, ErrorCodes.NOT_FOUND, message);
 }
 
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
-}
-
 /** Maps any thrown value to a status, code and message; only unexpected faults become a 500. */
-export function describeFailure(error: unknown): { status: ContentfulStatusCode; code: string; message: string } {
+export function describeFailure(error: unknown): { status: ContentfulStatusCode; code: ErrorCode; message: string } {
   if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message };
   // The SDK's own input checks (shared preprocessing) name the bad argument.
   if (error instanceof InputTypeError || error instanceof InputRangeError) {

@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import type { Env } from '../env.ts';
 import { ErrorCodes } from '../../../sdk/src/errors.ts';
-import { errorBody, notFound } from '../http/api-error.ts';
+import { toErrorBody } from '../../../sdk/src/error-wire.ts';
+import { notFound } from '../http/api-error.ts';
 import { matchesEtag, parseByteRange, type ByteRange } from '../http/byte-range.ts';
 import { fileKey, isFileName, isModelName, isVersion, MANIFEST_FILE } from '../store/model-keys.ts';
 import { storeOf } from '../store/store-of.ts';
@@ -67,7 +68,7 @@ async function serve(
   if (range === 'unsatisfiable') {
     headers.set('Content-Range', `bytes */${entity.size}`);
     headers.set('Content-Type', 'application/json');
-    const body = JSON.stringify(errorBody(ErrorCodes.INPUT_RANGE, `The Range ${c.req.header('Range')} lies outside the file's ${entity.size} bytes.`));
+    const body = JSON.stringify(toErrorBody(ErrorCodes.INPUT_RANGE, `The Range ${c.req.header('Range')} lies outside the file's ${entity.size} bytes.`));
     return respond(c, body, 416, headers);
   }
   const length = range ? range.end - range.start + 1 : entity.size;
