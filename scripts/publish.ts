@@ -12,6 +12,8 @@ const USAGE = 'usage: npm run publish -- --model NAME|all [--remote] [--models-d
 
 /** `npm run publish`: uploads checkpoints to the models bucket, local (wrangler dev's) by default. */
 await runCli(async () => {
+  // npm also runs a "publish" script after `npm publish` of the SDK package: that is not a model upload.
+  if (process.env.npm_command === 'publish') return;
   const { values } = parseArgs({
     options: {
       model: { type: 'string' },
