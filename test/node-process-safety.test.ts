@@ -36,7 +36,7 @@ async function runApp(body: string): Promise<Ended> {
     `import { loadClassifier } from ${JSON.stringify(PACKAGE)};\n` +
     `const cnn = ${JSON.stringify(join(MODELS_DIR, 'mnist-cnn'))};\n` +
     `const mlp = ${JSON.stringify(join(MODELS_DIR, 'mnist-mlp'))};\n` +
-    `const x = new Float32Array(784).fill(0.2);\n${body}`;
+    `const x = Float32Array.from({ length: 784 }, (_, i) => (i % 28 < 14 ? 0.9 : 0.1));\n${body}`;
   // A file, not `node -e`: workers inherit --input-type, which they refuse.
   const app = join(cacheDir, `app-${++apps}.mjs`);
   await writeFile(app, source);
@@ -90,7 +90,7 @@ describe('an app using the SDK in Node ends the way it chose, never with SIGABRT
   it('dispose() during a long personalize() stops it at its next step with E_DISPOSED', async () => {
     const ended = await runApp(`
       const clf = await loadClassifier(cnn, { threads: 1 });
-      const samples = Array.from({ length: 64 }, (_, i) => ({ input: new Float32Array(784).fill((i % 10) / 10), label: i % 10 }));
+      const samples = Array.from({ length: 64 }, (_, i) => ({ input: Float32Array.from({ length: 784 }, (_, j) => ((i + j) % 10) / 10), label: i % 10 }));
       let started;
       const steps = new Promise((resolve) => (started = resolve));
       const training = clf.personalize(samples, { steps: 100_000, onStep: started }).then(() => 'resolved', (e) => e.code);

@@ -10,8 +10,9 @@ import { join } from 'node:path';
  */
 
 // What tools keep there by design, not files a test forgot: tsx's cache, and the profile and
-// artifact directories of the Chromium that Vitest's browser provider closes after this teardown.
-const TOOL_CACHES = /^(tsx-|playwright-artifacts-|playwright_chromiumdev_profile-|\.?org\.chromium\.Chromium\.)/;
+// artifact directories of the Chromium that Vitest's browser provider closes after this teardown,
+// and the scratch directories of the workerd pool's Miniflare and wrangler's update check.
+const TOOL_CACHES = /^(tsx-|playwright-artifacts-|playwright_chromiumdev_profile-|\.?org\.chromium\.Chromium\.|miniflare-[0-9a-f]+$|update-check$)/;
 
 export default function setup(): () => void {
   if (process.env.EDGETUNE_TEST_TMPDIR) return () => undefined;

@@ -87,7 +87,8 @@ describe('publishing, as seen by readers', () => {
     await env.MODELS.put(fileKey('mnist-cnn', '8.0.0', 'model.onnx'), new Uint8Array([1, 2, 3]));
     const response = await exports.default.fetch(`${EDGE}/v1/models/mnist-cnn/8.0.0/classify`, {
       method: 'POST',
-      body: new Uint8Array(784),
+      // Striped, not blank: a blank image is refused (400) before any model runs.
+      body: Uint8Array.from({ length: 784 }, (_, i) => (i % 2 ? 255 : 0)),
       headers: { 'Content-Type': 'application/octet-stream' },
     });
     expect(response.status).toBe(500);

@@ -150,7 +150,7 @@ describe.each(stores)('loadCheckpoint with a %s', (_, createStore) => {
     server.faults.set('/mnist/manifest.json', 'unavailable');
     const error = await rejection(loadCheckpoint(manifestUrl, { store: createStore() }));
     expect(error.code).toBe('E_FETCH_FAILED');
-    expect(error.message).toMatch(/HTTP 503\) and no cached copy of this model exists/);
+    expect(error.message).toMatch(/HTTP 503\) and no intact cached copy of this model exists/);
   });
 
   it('deletes a corrupted cache entry and downloads the file again', async () => {
