@@ -2,7 +2,9 @@
 export { Classifier, type ClassifyOptions } from './client/classifier.ts';
 export type { LoadClassifierOptions, ModelSource } from './client/load-classifier.ts';
 export type { Prediction, ScoredLabel } from './client/prediction.ts';
-export type { EngineInfo, LoadProgress } from './engine/engine-protocol.ts';
+export type { EngineInfo, LoadProgress, RuntimeInfo } from './engine/engine-protocol.ts';
+export type { LoadPhase } from './loading/load-progress.ts';
+export type { PreloadRuntimeOptions } from './client/preload-runtime.ts';
 export type { Backend, BackendRequest } from './engine/ort-types.ts';
 export type { ClassifierInput } from './input/to-model-input.ts';
 export type { Manifest } from './artifacts/manifest.ts';

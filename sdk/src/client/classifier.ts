@@ -60,9 +60,9 @@ export class Classifier {
   static async start(
     connect: ConnectWorker,
     request: LoadRequest,
-    options: { onProgress?: (event: LoadProgress) => void; signal?: AbortSignal },
+    options: { onProgress?: (event: LoadProgress) => void; signal?: AbortSignal; connection?: WorkerConnection },
   ): Promise<Classifier> {
-    const connection = connect();
+    const connection = options.connection ?? connect();
     try {
       const info = await runGuarded(connection, options.signal, (api) =>
         api.load(request, options.onProgress ? proxy(options.onProgress) : undefined),

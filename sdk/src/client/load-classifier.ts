@@ -1,20 +1,13 @@
-import type { LoadProgress, LoadRequest, SourceRequest } from '../engine/engine-protocol.ts';
-import { assertBackendRequest } from '../engine/backend-error.ts';
-import type { BackendRequest } from '../engine/ort-types.ts';
+import type { LoadRequest, SourceRequest } from '../engine/engine-protocol.ts';
 import { InputRangeError, InputTypeError } from '../errors.ts';
 import { Classifier } from './classifier.ts';
+import { takePreloadedWorker } from './preload-runtime.ts';
+import { resolveRuntimeOptions, type RuntimeOptions } from './runtime-options.ts';
 import type { ConnectWorker } from './worker-connection.ts';
 
-export interface LoadClassifierOptions {
-  /** 'auto' (default) picks WebGPU when an adapter exists, else WASM; 'cpu' in Node. */
-  readonly backend?: BackendRequest;
-  /** ONNX Runtime threads (WASM needs a crossOriginIsolated page for more than 1). */
-  readonly threads?: number;
-  /** Cache verified files by content hash (default true). */
-  readonly cache?: boolean;
+export interface LoadClassifierOptions extends RuntimeOptions {
   /** Where the files of a manifest object live (a URL, or in Node a directory). */
   readonly baseUrl?: string;
-  readonly onProgress?: (event: LoadProgress) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -25,24 +18,14 @@ export type ResolveSource = (source: ModelSource, options: LoadClassifierOptions
 
 export function createLoadClassifier(connect: ConnectWorker, resolveSource: ResolveSource) {
   return async function loadClassifier(source: ModelSource, options: LoadClassifierOptions = {}): Promise<Classifier> {
-    if (options === null || typeof options !== 'object') throw new InputTypeError('options must be an object');
-    const backend = options.backend ?? 'auto';
-    assertBackendRequest(backend);
-    if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 64)) {
-      throw new InputRangeError(`options.threads must be an integer from 1 to 64, got ${options.threads}`);
-    }
-    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-      throw new InputTypeError('options.onProgress must be a function');
-    }
-    const request: LoadRequest = {
-      source: resolveSource(source, options),
-      backend,
-      ...(options.threads ? { threads: options.threads } : {}),
-      cache: options.cache ?? true,
-    };
+    const runtime = resolveRuntimeOptions(options);
+    const request: LoadRequest = { source: resolveSource(source, options), ...runtime };
+    // A worker preloadRuntime() started with the same runtime options is used instead of a new one.
+    const preloaded = takePreloadedWorker(runtime);
     return Classifier.start(connect, request, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(preloaded ? { connection: preloaded } : {}),
     });
   };
 }
