@@ -101,11 +101,11 @@ async function startSession(ort: OrtModule, sessionOptions: SessionOptions, desc
   const stalled = () =>
     new EdgetuneError(
       ErrorCodes.BACKEND_UNAVAILABLE,
-      `${description} did not start within ${RUNTIME_START_TIMEOUT_MS / 1000} s` +
+      `${description} did not start within ${RUNTIME_START_TIMEOUT_MS / 1000} s: onnxruntime-web's glue ` +
+        `(${glueUrl.href}) did not load` +
         (threads > 1
-          ? `: its ${threads - 1} worker thread(s), started from ${glueUrl.href}, never reported in. Serve that file ` +
-            "unchanged (it is onnxruntime-web's glue), or pass threads: 1."
-          : `. Check that ${glueUrl.href} (onnxruntime-web's glue) is served, then retry.`),
+          ? `, or the ${threads - 1} worker thread(s) started from it never reported in. Serve that file unchanged, or pass threads: 1.`
+          : '. Check that the file is served, then retry.'),
     );
   try {
     const session = await withinStartupTime(ort.InferenceSession.create(warmUpModel(), sessionOptions), RUNTIME_START_TIMEOUT_MS, stalled);
