@@ -1,5 +1,6 @@
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { backendUnavailable } from './backend-error.ts';
+import { handOverCompiledWasm } from './compiled-wasm-handoff.browser.ts';
 import { ortWebFiles } from './ort-web-files.browser.ts';
 import { CPU_RUN_CHUNK, type OrtModule, type RuntimeSelector, type RuntimeStartOptions, type SessionOptions } from './ort-types.ts';
 import { loadRuntimeWasm } from './runtime-wasm.browser.ts';
@@ -84,11 +85,20 @@ async function startOrtWeb(
   }
   if (files.wasm) {
     const wasm = await loadRuntimeWasm(files.wasm, files.wasmUrl, options.cache, options.onBytes);
-    ort.env.wasm.wasmBinary = wasm.bytes;
+    const buffer = wasm.bytes.buffer;
+    ort.env.wasm.wasmBinary = buffer;
     ort.env.wasm.wasmPaths = { mjs: files.glueUrl };
-    await startSession(ort, sessionOptions, description, threads, files.glueUrl);
-    // ORT holds its compiled module now; the bytes need not stay referenced from env.
-    ort.env.wasm.wasmBinary = undefined;
+    const restore = handOverCompiledWasm(buffer, wasm.compiled, wasm.verified);
+    try {
+      const [verified, started] = await Promise.allSettled([wasm.verified, startSession(ort, sessionOptions, description, threads, files.glueUrl)]);
+      // Bytes that fail their check are the cause, whatever ORT made of them.
+      if (verified.status === 'rejected') throw verified.reason;
+      if (started.status === 'rejected') throw started.reason;
+    } finally {
+      restore();
+      // ORT holds its compiled module now; the bytes need not stay referenced from env.
+      ort.env.wasm.wasmBinary = undefined;
+    }
     await wasm.stored;
   } else {
     // Run from source (no build step pinned the wasm): ORT's files by URL, uncached.

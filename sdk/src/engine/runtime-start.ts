@@ -2,6 +2,9 @@ import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { BackendRequest, Runtime, RuntimeSelector } from './ort-types.ts';
 import type { RuntimeBytes, RuntimeBytesListener } from './runtime-progress.ts';
 
+/** Runtime progress events per download, at most (plus the last). */
+const RUNTIME_PROGRESS_STEPS = 100;
+
 export interface RuntimeRequest {
   readonly backend: BackendRequest;
   readonly threads?: number;
@@ -57,6 +60,11 @@ export class RuntimeStarter {
   }
 
   #forward(bytes: RuntimeBytes): void {
+    // A 14 MB download arrives in hundreds of chunks; every percent is enough for a progress bar,
+    // and each event crosses to the caller's thread.
+    const last = this.#lastBytes;
+    const step = bytes.fileTotal / RUNTIME_PROGRESS_STEPS;
+    if (last && bytes.fileLoaded < bytes.fileTotal && bytes.fileLoaded - last.fileLoaded < step) return;
     this.#lastBytes = bytes;
     for (const listener of this.#listeners) listener(bytes);
   }

@@ -3,6 +3,7 @@ import type { ArtifactStore } from '../loading/artifact-store.ts';
 import { openCacheApiStore } from '../loading/cache-api-store.browser.ts';
 import { FailSafeStore } from '../loading/fail-safe-store.ts';
 import { fetchFile } from '../loading/fetch-file.ts';
+import { httpGet } from '../loading/http-get.ts';
 import { describeCause } from '../loading/load-errors.ts';
 import { findMismatch } from '../loading/verify-file.ts';
 import { pinnedRuntimeHashes, type PinnedFile } from './ort-web-files.browser.ts';
@@ -12,15 +13,20 @@ import type { RuntimeBytesListener } from './runtime-progress.ts';
 export const RUNTIME_CACHE_NAME = 'edgetune-runtime-v1';
 
 export interface RuntimeWasm {
+  /** Every byte of the wasm, in a buffer of its own. */
   readonly bytes: Uint8Array<ArrayBuffer>;
-  /** Settles once a downloaded copy is in the cache (at once when it came from there). */
+  /** The module compiled from those bytes (while they downloaded); nothing of it has run yet. */
+  readonly compiled: Promise<WebAssembly.Module>;
+  /** Rejects with E_INTEGRITY unless the bytes have the pinned sha256 and size. */
+  readonly verified: Promise<void>;
+  /** Settles once a downloaded copy is verified and in the cache (at once when it came from there). */
   readonly stored: Promise<void>;
 }
 
 /**
- * ONNX Runtime's wasm, verified against the sha256 and size pinned at build time: from the
+ * ONNX Runtime's wasm, checked against the sha256 and size pinned at build time: from the
  * runtime cache when it holds an intact copy (so a cached model also starts offline), else
- * downloaded with progress and then cached.
+ * downloaded with progress, compiled as it arrives, verified, then cached.
  */
 export async function loadRuntimeWasm(pinned: PinnedFile, url: URL, cache: boolean, onBytes: RuntimeBytesListener): Promise<RuntimeWasm> {
   const warn = (warning: EdgetuneError) => console.warn(`[edgetune] ${warning.message}`);
@@ -28,34 +34,54 @@ export async function loadRuntimeWasm(pinned: PinnedFile, url: URL, cache: boole
   const store = opened ? new FailSafeStore(opened, warn) : null;
 
   const cached = await store?.getFile(pinned.sha256);
-  if (cached && !(await findMismatch(cached, pinned))) {
-    onBytes({ file: pinned.file, fileLoaded: cached.byteLength, fileTotal: pinned.bytes, fromCache: true });
-    return { bytes: cached, stored: Promise.resolve() };
+  if (cached) {
+    const compiled = settledLater(WebAssembly.compile(cached));
+    if (!(await findMismatch(cached, pinned))) {
+      onBytes({ file: pinned.file, fileLoaded: cached.byteLength, fileTotal: pinned.bytes, fromCache: true });
+      return { bytes: cached, compiled, verified: Promise.resolve(), stored: Promise.resolve() };
+    }
+    // A damaged copy is replaced by the download below.
   }
-  // A damaged copy is simply replaced below.
 
   let bytes: Uint8Array<ArrayBuffer>;
+  let compiled: Promise<WebAssembly.Module>;
   try {
+    const response = await httpGet((input, init) => fetch(input, init), url.href, `"${pinned.file}"`);
+    const [forCompiler, forBytes] = response.body ? response.body.tee() : [null, null];
+    compiled = settledLater(WebAssembly.compileStreaming(new Response(forCompiler, { headers: { 'content-type': 'application/wasm' } })));
     bytes = await fetchFile({
       url: url.href,
       fileName: pinned.file,
       expected: pinned,
-      fetch: (input, init) => fetch(input, init),
+      // The body already in flight: fetchFile streams it into memory, reporting bytes as they come.
+      fetch: async () => new Response(forBytes),
       onBytes: (fileLoaded) => onBytes({ file: pinned.file, fileLoaded, fileTotal: pinned.bytes, fromCache: false }),
     });
   } catch (cause) {
     throw runtimeFetchError(pinned, url, cause);
   }
-  const actual = await findMismatch(bytes, pinned);
-  if (actual) {
-    throw new EdgetuneError(
-      ErrorCodes.INTEGRITY,
-      `ONNX Runtime's ${pinned.file} from ${url.href} is not the one this edgetune build runs on (expected sha256 ` +
-        `${pinned.sha256}, ${pinned.bytes} bytes; got ${actual.sha256}, ${actual.bytes} bytes). Install the onnxruntime-web ` +
-        'version edgetune depends on, and check that nothing rewrites files under that URL.',
-    );
-  }
-  return { bytes, stored: store ? storeAndPrune(store, pinned, bytes) : Promise.resolve() };
+  const verified = settledLater(
+    findMismatch(bytes, pinned).then((actual) => {
+      if (actual) throw mismatchError(pinned, url, `${actual.sha256}, ${actual.bytes} bytes`);
+    }),
+  );
+  const stored = store ? verified.then(() => storeAndPrune(store, pinned, bytes)) : Promise.resolve();
+  return { bytes, compiled, verified, stored: settledLater(stored) };
+}
+
+/** Awaited later by the caller; until then a rejection must not count as unhandled. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+function mismatchError(pinned: PinnedFile, url: URL, actual: string): EdgetuneError {
+  return new EdgetuneError(
+    ErrorCodes.INTEGRITY,
+    `ONNX Runtime's ${pinned.file} from ${url.href} is not the one this edgetune build runs on (expected sha256 ` +
+      `${pinned.sha256}, ${pinned.bytes} bytes; got ${actual}). Install the onnxruntime-web version edgetune depends on, ` +
+      'and check that nothing rewrites files under that URL.',
+  );
 }
 
 /** Keeps only the runtime files this build pins: an SDK upgrade frees the previous 14-27 MB. */
@@ -66,15 +92,7 @@ async function storeAndPrune(store: ArtifactStore, pinned: PinnedFile, bytes: Ui
 }
 
 function runtimeFetchError(pinned: PinnedFile, url: URL, cause: unknown): EdgetuneError {
-  const code = (cause as { code?: unknown }).code;
-  if (code === ErrorCodes.INTEGRITY) {
-    return new EdgetuneError(
-      ErrorCodes.INTEGRITY,
-      `ONNX Runtime's ${pinned.file} from ${url.href} is larger than the ${pinned.bytes} bytes this edgetune build expects. ` +
-        'Install the onnxruntime-web version edgetune depends on.',
-      { cause },
-    );
-  }
+  if ((cause as { code?: unknown }).code === ErrorCodes.INTEGRITY) return mismatchError(pinned, url, `more than ${pinned.bytes} bytes`);
   const status = describeCause(cause);
   return new EdgetuneError(
     ErrorCodes.FETCH_FAILED,
