@@ -3,7 +3,7 @@ import { backendUnavailable } from './backend-error.ts';
 import { handOverCompiledWasm } from './compiled-wasm-handoff.browser.ts';
 import { ortWebFiles } from './ort-web-files.browser.ts';
 import { CPU_RUN_CHUNK, type OrtModule, type RuntimeSelector, type RuntimeStartOptions, type SessionOptions } from './ort-types.ts';
-import { loadRuntimeWasm } from './runtime-wasm.browser.ts';
+import { openRuntimeWasm } from './runtime-wasm.browser.ts';
 import { RUNTIME_START_TIMEOUT_MS, withinStartupTime } from './startup-watchdog.ts';
 import { warmUpModel } from './warm-up-model.ts';
 
@@ -84,14 +84,17 @@ async function startOrtWeb(
     );
   }
   if (files.wasm) {
-    const wasm = await loadRuntimeWasm(files.wasm, files.wasmUrl, options.cache, options.onBytes);
-    const buffer = wasm.bytes.buffer;
-    ort.env.wasm.wasmBinary = buffer;
+    const wasm = await openRuntimeWasm(files.wasm, files.wasmUrl, options.cache, options.onBytes);
+    // ORT starts now, importing its glue while the wasm still downloads; its instantiate call
+    // waits for the module compiled from the download. The hash is checked alongside ORT's
+    // start-up, and the runtime counts as started (so models get sessions) only once it matched.
+    ort.env.wasm.wasmBinary = wasm.buffer;
     ort.env.wasm.wasmPaths = { mjs: files.glueUrl };
-    const restore = handOverCompiledWasm(buffer, wasm.compiled, wasm.verified);
+    const restore = handOverCompiledWasm(wasm.buffer, wasm.compiled);
     try {
-      const [verified, started] = await Promise.allSettled([wasm.verified, startSession(ort, sessionOptions, description, threads, files.glueUrl)]);
-      // Bytes that fail their check are the cause, whatever ORT made of them.
+      const starting = startSession(ort, sessionOptions, description, threads, files.glueUrl, wasm.verified);
+      const [verified, started] = await Promise.allSettled([wasm.verified, starting]);
+      // Bytes that failed to arrive or to verify are the cause, whatever ORT made of them.
       if (verified.status === 'rejected') throw verified.reason;
       if (started.status === 'rejected') throw started.reason;
     } finally {
@@ -103,11 +106,19 @@ async function startOrtWeb(
   } else {
     // Run from source (no build step pinned the wasm): ORT's files by URL, uncached.
     ort.env.wasm.wasmPaths = { mjs: files.glueUrl, wasm: files.wasmUrl };
-    await startSession(ort, sessionOptions, description, threads, files.glueUrl);
+    await startSession(ort, sessionOptions, description, threads, files.glueUrl, Promise.resolve());
   }
 }
 
-async function startSession(ort: OrtModule, sessionOptions: SessionOptions, description: string, threads: number, glueUrl: URL): Promise<void> {
+/** Creates a one-node session; the watchdog's clock starts once `bytesReady` settles. */
+async function startSession(
+  ort: OrtModule,
+  sessionOptions: SessionOptions,
+  description: string,
+  threads: number,
+  glueUrl: URL,
+  bytesReady: Promise<unknown>,
+): Promise<void> {
   const stalled = () =>
     new EdgetuneError(
       ErrorCodes.BACKEND_UNAVAILABLE,
@@ -118,7 +129,7 @@ async function startSession(ort: OrtModule, sessionOptions: SessionOptions, desc
           : '. Check that the file is served, then retry.'),
     );
   try {
-    const session = await withinStartupTime(ort.InferenceSession.create(warmUpModel(), sessionOptions), RUNTIME_START_TIMEOUT_MS, stalled);
+    const session = await withinStartupTime(ort.InferenceSession.create(warmUpModel(), sessionOptions), RUNTIME_START_TIMEOUT_MS, stalled, bytesReady);
     await session.release();
   } catch (cause) {
     if (cause instanceof EdgetuneError) throw cause;

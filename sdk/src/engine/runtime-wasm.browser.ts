@@ -4,6 +4,7 @@ import { openCacheApiStore } from '../loading/cache-api-store.browser.ts';
 import { FailSafeStore } from '../loading/fail-safe-store.ts';
 import { fetchFile } from '../loading/fetch-file.ts';
 import { httpGet } from '../loading/http-get.ts';
+import { ownedBytes } from '../loading/bytes.ts';
 import { describeCause } from '../loading/load-errors.ts';
 import { findMismatch } from '../loading/verify-file.ts';
 import { pinnedRuntimeHashes, type PinnedFile } from './ort-web-files.browser.ts';
@@ -13,11 +14,17 @@ import type { RuntimeBytesListener } from './runtime-progress.ts';
 export const RUNTIME_CACHE_NAME = 'edgetune-runtime-v1';
 
 export interface RuntimeWasm {
-  /** Every byte of the wasm, in a buffer of its own. */
-  readonly bytes: Uint8Array<ArrayBuffer>;
-  /** The module compiled from those bytes (while they downloaded); nothing of it has run yet. */
+  /**
+   * The buffer the wasm's bytes are (being) written into, sized from the pin: ORT can be pointed
+   * at it before the download ends (see compiled-wasm-handoff.browser.ts).
+   */
+  readonly buffer: ArrayBuffer;
+  /** The module compiled from those bytes as they arrive; nothing of it has run yet. */
   readonly compiled: Promise<WebAssembly.Module>;
-  /** Rejects with E_INTEGRITY unless the bytes have the pinned sha256 and size. */
+  /**
+   * Settles once every byte is in and has the pinned sha256 and size; rejects with E_INTEGRITY,
+   * or E_FETCH_FAILED if the download broke off.
+   */
   readonly verified: Promise<void>;
   /** Settles once a downloaded copy is verified and in the cache (at once when it came from there). */
   readonly stored: Promise<void>;
@@ -26,9 +33,10 @@ export interface RuntimeWasm {
 /**
  * ONNX Runtime's wasm, checked against the sha256 and size pinned at build time: from the
  * runtime cache when it holds an intact copy (so a cached model also starts offline), else
- * downloaded with progress, compiled as it arrives, verified, then cached.
+ * downloaded with progress, compiled as it arrives, verified, then cached. Resolves as soon as
+ * the download has started; `verified` says when it is complete and correct.
  */
-export async function loadRuntimeWasm(pinned: PinnedFile, url: URL, cache: boolean, onBytes: RuntimeBytesListener): Promise<RuntimeWasm> {
+export async function openRuntimeWasm(pinned: PinnedFile, url: URL, cache: boolean, onBytes: RuntimeBytesListener): Promise<RuntimeWasm> {
   const warn = (warning: EdgetuneError) => console.warn(`[edgetune] ${warning.message}`);
   const opened = cache ? await openCacheApiStore({ cacheName: RUNTIME_CACHE_NAME, onWarning: warn }) : null;
   const store = opened ? new FailSafeStore(opened, warn) : null;
@@ -38,35 +46,41 @@ export async function loadRuntimeWasm(pinned: PinnedFile, url: URL, cache: boole
     const compiled = settledLater(WebAssembly.compile(cached));
     if (!(await findMismatch(cached, pinned))) {
       onBytes({ file: pinned.file, fileLoaded: cached.byteLength, fileTotal: pinned.bytes, fromCache: true });
-      return { bytes: cached, compiled, verified: Promise.resolve(), stored: Promise.resolve() };
+      return { buffer: ownedBytes(cached).buffer, compiled, verified: Promise.resolve(), stored: Promise.resolve() };
     }
     // A damaged copy is replaced by the download below.
   }
 
-  let bytes: Uint8Array<ArrayBuffer>;
-  let compiled: Promise<WebAssembly.Module>;
+  let response: Response;
   try {
-    const response = await httpGet((input, init) => fetch(input, init), url.href, `"${pinned.file}"`);
-    const [forCompiler, forBytes] = response.body ? response.body.tee() : [null, null];
-    compiled = settledLater(WebAssembly.compileStreaming(new Response(forCompiler, { headers: { 'content-type': 'application/wasm' } })));
-    bytes = await fetchFile({
-      url: url.href,
-      fileName: pinned.file,
-      expected: pinned,
-      // The body already in flight: fetchFile streams it into memory, reporting bytes as they come.
-      fetch: async () => new Response(forBytes),
-      onBytes: (fileLoaded) => onBytes({ file: pinned.file, fileLoaded, fileTotal: pinned.bytes, fromCache: false }),
-    });
+    response = await httpGet((input, init) => fetch(input, init), url.href, `"${pinned.file}"`);
   } catch (cause) {
     throw runtimeFetchError(pinned, url, cause);
   }
+  const [forCompiler, forBytes] = response.body ? response.body.tee() : [null, null];
+  const compiled = settledLater(WebAssembly.compileStreaming(new Response(forCompiler, { headers: { 'content-type': 'application/wasm' } })));
+  const into = new Uint8Array(pinned.bytes);
   const verified = settledLater(
-    findMismatch(bytes, pinned).then((actual) => {
-      if (actual) throw mismatchError(pinned, url, `${actual.sha256}, ${actual.bytes} bytes`);
-    }),
+    fetchFile({
+      url: url.href,
+      fileName: pinned.file,
+      expected: pinned,
+      into,
+      // The body already in flight: fetchFile streams it into `into`, reporting bytes as they come.
+      fetch: async () => new Response(forBytes),
+      onBytes: (fileLoaded) => onBytes({ file: pinned.file, fileLoaded, fileTotal: pinned.bytes, fromCache: false }),
+    }).then(
+      async (bytes) => {
+        const actual = await findMismatch(bytes, pinned);
+        if (actual) throw mismatchError(pinned, url, `${actual.sha256}, ${actual.bytes} bytes`);
+      },
+      (cause: unknown) => {
+        throw runtimeFetchError(pinned, url, cause);
+      },
+    ),
   );
-  const stored = store ? verified.then(() => storeAndPrune(store, pinned, bytes)) : Promise.resolve();
-  return { bytes, compiled, verified, stored: settledLater(stored) };
+  const stored = store ? verified.then(() => storeAndPrune(store, pinned, into)) : Promise.resolve();
+  return { buffer: into.buffer, compiled, verified, stored: settledLater(stored) };
 }
 
 /** Awaited later by the caller; until then a rejection must not count as unhandled. */

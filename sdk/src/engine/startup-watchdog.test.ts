@@ -12,6 +12,11 @@ describe('withinStartupTime', () => {
     });
   });
 
+  it('starts the clock once the inputs are in, failed inputs included', async () => {
+    const inputs = Promise.reject(new Error('download broke off'));
+    await expect(withinStartupTime(new Promise<never>(() => undefined), 1, stalled, inputs)).rejects.toMatchObject({ code: 'E_BACKEND_UNAVAILABLE' });
+  });
+
   it('passes a start that settles through, value or error', async () => {
     await expect(withinStartupTime(Promise.resolve(42), 60_000, stalled)).resolves.toBe(42);
     await expect(withinStartupTime(Promise.reject(new Error('no adapter')), 60_000, stalled)).rejects.toThrow('no adapter');

@@ -7,15 +7,24 @@ import type { EdgetuneError } from '../errors.ts';
  */
 export const RUNTIME_START_TIMEOUT_MS = 20_000;
 
-/** Settles as `work` does, or rejects with `stalled()` if `work` is still pending after `ms`. */
-export async function withinStartupTime<T>(work: Promise<T>, ms: number, stalled: () => EdgetuneError): Promise<T> {
+/**
+ * Settles as `work` does, or rejects with `stalled()` if `work` is still pending `ms` after
+ * `from` settled (default: now). `from` lets a start begin before its inputs are all in (a
+ * download of any length) while the clock covers only what follows.
+ */
+export async function withinStartupTime<T>(work: Promise<T>, ms: number, stalled: () => EdgetuneError, from: Promise<unknown> = Promise.resolve()): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let settled = false;
   const watchdog = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(stalled()), ms);
+    const arm = () => {
+      if (!settled) timer = setTimeout(() => reject(stalled()), ms);
+    };
+    from.then(arm, arm);
   });
   try {
     return await Promise.race([work, watchdog]);
   } finally {
+    settled = true;
     clearTimeout(timer);
   }
 }

@@ -12,6 +12,8 @@ export interface FileDownload {
   readonly signal?: AbortSignal;
   /** Called with the running byte count as chunks arrive. */
   readonly onBytes: (loaded: number) => void;
+  /** The buffer to fill, `expected.bytes` long; default: a new one. */
+  readonly into?: Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
   if (response.body === null) return new Uint8Array(0);
 
   // Sized from the manifest, not Content-Length: that header counts compressed bytes, when present at all.
-  const buffer = new Uint8Array(expected.bytes);
+  const buffer = download.into ?? new Uint8Array(expected.bytes);
   let loaded = 0;
   const reader = response.body.getReader();
   let finished = false;
