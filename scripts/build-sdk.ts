@@ -1,8 +1,10 @@
 import { build, type BuildOptions } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { OrtWebPins } from '../sdk/src/engine/ort-web-files.browser.ts';
 
 /*
  * Builds the npm package: an ESM build per platform, each with its worker entry beside it so
@@ -17,6 +19,22 @@ const common: BuildOptions = {
   logLevel: 'warning',
   legalComments: 'none',
 };
+
+/**
+ * The ONNX Runtime Web wasm files this build runs on, pinned by sha256 and size: the browser
+ * worker verifies (and caches) the runtime it downloads against them, as it does model files.
+ */
+async function ortWebPins(): Promise<OrtWebPins> {
+  // The files as the app's bundler resolves them: through onnxruntime-web's `exports`.
+  const require = createRequire(import.meta.url);
+  const pin = async (file: string) => {
+    const bytes = await readFile(require.resolve(`onnxruntime-web/${file}`));
+    return { file, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength };
+  };
+  const packageJson = join(dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')), '..', 'package.json');
+  const { version } = JSON.parse(await readFile(packageJson, 'utf8')) as { version: string };
+  return { version, wasm: await pin('ort-wasm-simd-threaded.wasm'), webgpu: await pin('ort-wasm-simd-threaded.asyncify.wasm') };
+}
 
 await rm('dist', { recursive: true, force: true });
 await Promise.all([
@@ -35,6 +53,7 @@ await Promise.all([
     platform: 'browser',
     target: 'es2022',
     external: ['onnxruntime-web', 'onnxruntime-web/*'],
+    define: { EDGETUNE_ORT_WEB_PINS: JSON.stringify(await ortWebPins()) },
   }),
 ]);
 

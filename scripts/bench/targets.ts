@@ -37,6 +37,7 @@ export function browserTargets(browser: BrowserBenchResults): TargetCheck[] {
   return [
     check('Browser single-image overhead, SDK worker - main-thread ORT', browser.latency.overheadMs, 'ms', '<=', 0.15),
     check('Browser cold start, loadClassifier() to first result (median)', browser.coldStart.ms.median, 'ms', '<=', 800),
+    check('Browser cold start, SDK / bare ORT Web worker (medians, interleaved fresh contexts)', browser.bareOrtColdStart.ratio, 'x', '<=', 1.0),
     check('Browser WASM personalize, 20 steps x batch 32 (median, steps)', browser.personalize.stepsMs.median, 'ms', '<=', 10),
   ];
 }

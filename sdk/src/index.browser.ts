@@ -1,5 +1,6 @@
 import { connectBrowserWorker } from './client/connect-browser-worker.ts';
 import { assertSource, createLoadClassifier, resolveManifestObject, type ModelSource } from './client/load-classifier.ts';
+import { createPreloadRuntime } from './client/preload-runtime.ts';
 import type { SourceRequest } from './engine/engine-protocol.ts';
 
 export * from './public-api.ts';
@@ -14,3 +15,6 @@ function resolveBrowserSource(source: ModelSource, options: { baseUrl?: string }
 
 /** Loads a checkpoint into a module Web Worker running ONNX Runtime Web (WebGPU or WASM). */
 export const loadClassifier = createLoadClassifier(connectBrowserWorker, resolveBrowserSource);
+
+/** Starts the worker and ONNX Runtime Web (its wasm downloaded, cached, compiled) before a model is chosen. */
+export const preloadRuntime = createPreloadRuntime(connectBrowserWorker);

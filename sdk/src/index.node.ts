@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectNodeWorker } from './client/connect-node-worker.ts';
 import { assertSource, createLoadClassifier, resolveManifestObject, type ModelSource } from './client/load-classifier.ts';
+import { createPreloadRuntime } from './client/preload-runtime.ts';
 import type { SourceRequest } from './engine/engine-protocol.ts';
 
 export * from './public-api.ts';
@@ -26,3 +27,6 @@ function resolveNodeSource(source: ModelSource, options: { baseUrl?: string }): 
 
 /** Loads a checkpoint into a worker_thread running onnxruntime-node. */
 export const loadClassifier = createLoadClassifier(connectNodeWorker, resolveNodeSource);
+
+/** Starts the worker thread and onnxruntime-node before a model is chosen. */
+export const preloadRuntime = createPreloadRuntime(connectNodeWorker);

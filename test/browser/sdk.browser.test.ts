@@ -42,8 +42,10 @@ describe.each(['wasm', 'webgpu'] as const)('the SDK in Chromium on %s', (backend
     expect(maxDiffFromNode(predictions)).toBeLessThanOrEqual(1e-4);
   });
 
-  it('reported download progress to the caller', () => {
+  it('reported download progress to the caller, ONNX Runtime’s wasm included', () => {
     expect(progress.map((e) => e.phase)).toContain('download');
+    const wasm = backend === 'webgpu' ? 'ort-wasm-simd-threaded.asyncify.wasm' : 'ort-wasm-simd-threaded.wasm';
+    expect(progress.filter((e) => e.phase === 'runtime').map((e) => e.file)).toContain(wasm);
     expect(progress.at(-1)).toMatchObject({ phase: 'ready' });
     expect(progress.at(-1)!.loaded).toBe(progress.at(-1)!.total);
   });

@@ -5,6 +5,7 @@ import { summarize, type SampleSummary } from '../sample-stats.ts';
 import { startBenchServer } from './bench-server.ts';
 import { startColdStartServer } from './cold-start-server.ts';
 import {
+  BARE_COLD_START_GLOBAL,
   BARE_WORKER_CONTENDER,
   DIRECT_CONTENDER,
   ECHO_CONTENDER,
@@ -12,11 +13,15 @@ import {
   PAGE_GLOBAL,
   PAGE_PATH,
   SDK_CONTENDER,
+  type BareColdStartSetup,
+  type BareColdStartWindow,
+  type BareStartTiming,
   type BenchPageWindow,
   type ColdStartWindow,
   type ColdStartRequest,
   type LatencyReply,
   type LatencyRequest,
+  type StartFailure,
   type StartTiming,
   type PersonalizeTimingReply,
   type PersonalizeTimingRequest,
@@ -50,6 +55,11 @@ export interface BrowserBenchResults {
   };
   /** Fresh browser context each time: empty HTTP cache and Cache API. */
   readonly coldStart: { readonly ms: SampleSummary; readonly loadedFrom: readonly string[] };
+  /**
+   * A bare ONNX Runtime Web worker of the same build loading model.onnx, in fresh contexts
+   * interleaved with the SDK's cold starts; `ratio` is the SDK's median over this one's.
+   */
+  readonly bareOrtColdStart: { readonly ms: SampleSummary; readonly ratio: number };
   /** The page reloaded in the same context: model files from the Cache API. */
   readonly warmStart: { readonly ms: SampleSummary; readonly loadedFrom: readonly string[] };
   readonly webgpu: { readonly ms: SampleSummary; readonly runtime: string } | { readonly unavailable: string };
@@ -89,36 +99,58 @@ async function reloadColdStartApp(page: Page): Promise<void> {
   await page.waitForFunction((name) => name in globalThis, COLD_START_GLOBAL, { timeout: STEP_TIMEOUT_MS });
 }
 
-function startClassifier(page: Page, request: ColdStartRequest): Promise<StartTiming> {
-  return withTimeout(
+async function startClassifier(page: Page, request: ColdStartRequest): Promise<StartTiming> {
+  const result: StartTiming | StartFailure = await withTimeout(
     page.evaluate(([name, req]) => (globalThis as unknown as ColdStartWindow)[name](req), [COLD_START_GLOBAL, request] as const),
     'loadClassifier + first classify',
+  );
+  if ('error' in result) throw new Error(`the cold-start app failed to load: ${result.error.code}: ${result.error.message}`);
+  return result;
+}
+
+function startBareOrt(page: Page, setup: BareColdStartSetup): Promise<BareStartTiming> {
+  return withTimeout(
+    page.evaluate(([name, req]) => (globalThis as unknown as BareColdStartWindow)[name](req), [BARE_COLD_START_GLOBAL, setup] as const),
+    'bare ORT worker cold start',
   );
 }
 
 /**
  * Cold then warm start of the production-built app, once per fresh context (empty HTTP cache and
- * Cache API); the first pair only warms the server and disk.
+ * Cache API), interleaved with the cold start of a bare ORT worker in a fresh context of its own
+ * (the order alternates, so drift in the machine's speed hits both alike); the first round only
+ * warms the server and disk.
  */
-async function measureStarts(browser: Browser, url: string, request: ColdStartRequest, runs: number, log: Log) {
+async function measureStarts(browser: Browser, url: string, request: ColdStartRequest, bare: BareColdStartSetup, runs: number, log: Log) {
   const cold: StartTiming[] = [];
   const warm: StartTiming[] = [];
-  for (let run = -1; run < runs; run++) {
+  const bareCold: BareStartTiming[] = [];
+  const inFreshContext = async <T>(run: (page: Page) => Promise<T>): Promise<T> => {
     const context = await browser.newContext();
     try {
-      const page = await openBenchPage(context, url, log, COLD_START_GLOBAL);
-      const first = await startClassifier(page, request);
-      await reloadColdStartApp(page);
-      const second = await startClassifier(page, request);
-      if (run >= 0) {
-        cold.push(first);
-        warm.push(second);
-      }
+      return await run(await openBenchPage(context, url, log, COLD_START_GLOBAL));
     } finally {
       await context.close();
     }
+  };
+  const sdkStarts = () =>
+    inFreshContext(async (page) => {
+      const first = await startClassifier(page, request);
+      await reloadColdStartApp(page);
+      return [first, await startClassifier(page, request)] as const;
+    });
+  for (let run = -1; run < runs; run++) {
+    const bareFirst = run % 2 !== 0;
+    const bareStart = bareFirst ? await inFreshContext((page) => startBareOrt(page, bare)) : undefined;
+    const [first, second] = await sdkStarts();
+    const bareAfter = bareStart ?? (await inFreshContext((page) => startBareOrt(page, bare)));
+    if (run >= 0) {
+      cold.push(first);
+      warm.push(second);
+      bareCold.push(bareAfter);
+    }
   }
-  return { cold, warm };
+  return { cold, warm, bareCold };
 }
 
 async function measureLatency(
@@ -176,8 +208,15 @@ export async function runBrowserBench(
     const app = await startColdStartServer(checkpoint.modelsDir);
     let starts: Awaited<ReturnType<typeof measureStarts>>;
     try {
-      log(`browser: cold and warm starts of that app, ${startRuns} fresh contexts (plus one to warm up)`);
-      starts = await measureStarts(browser, `${app.origin}/`, { manifestUrl, threads: BROWSER_THREADS, image: pixels }, startRuns, log);
+      log(`browser: cold and warm starts of that app, and a bare ORT worker's cold start, ${startRuns} fresh contexts each (plus one to warm up)`);
+      const bare: BareColdStartSetup = {
+        modelUrl: `/models/${checkpoint.name}/model.onnx`,
+        inputName: checkpoint.inputName,
+        probsName: checkpoint.probsName,
+        threads: BROWSER_THREADS,
+        image: pixels,
+      };
+      starts = await measureStarts(browser, `${app.origin}/`, { manifestUrl, threads: BROWSER_THREADS, image: pixels }, bare, startRuns, log);
     } finally {
       await app.close();
     }
@@ -229,6 +268,10 @@ export async function runBrowserBench(
         sameTopClass: wasm.topClasses[SDK_CONTENDER] === wasm.topClasses[DIRECT_CONTENDER],
       },
       coldStart: { ms: summarize(starts.cold.map((start) => start.ms)), loadedFrom: starts.cold.map((start) => start.loadedFrom) },
+      bareOrtColdStart: {
+        ms: summarize(starts.bareCold.map((start) => start.ms)),
+        ratio: summarize(starts.cold.map((start) => start.ms)).median / summarize(starts.bareCold.map((start) => start.ms)).median,
+      },
       warmStart: { ms: summarize(starts.warm.map((start) => start.ms)), loadedFrom: starts.warm.map((start) => start.loadedFrom) },
       webgpu: webgpu
         ? { ms: summarize(webgpu.samples[SDK_CONTENDER]!), runtime: webgpu.runtimes[SDK_CONTENDER] ?? '' }

@@ -10,12 +10,19 @@ const APP_ROOT = join(REPO_ROOT, 'scripts/bench/browser/cold-start-app');
 const OUT_DIR = join(REPO_ROOT, '.cache/bench-cold-start-app');
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
+export interface ColdStartAppOptions {
+  readonly outDir?: string;
+  /** Vite's `worker.format`. Unset, as in a fresh Vite app: 'iife', which inlines ORT into the SDK's worker chunk. */
+  readonly workerFormat?: 'es' | 'iife';
+}
+
 /**
  * Builds the cold-start app for production with Vite (`edgetune` resolves to this package's
  * dist/ through its exports map, as in an app that installed it) and serves the output as static
  * files on 127.0.0.1, cross-origin isolated, with the checkpoints at /models/.
  */
-export async function startColdStartServer(modelsDir: string, outDir = OUT_DIR): Promise<BenchServer> {
+export async function startColdStartServer(modelsDir: string, options: ColdStartAppOptions = {}): Promise<BenchServer> {
+  const outDir = options.outDir ?? OUT_DIR;
   const plugins = [serveModelsPlugin({ modelsDir: resolve(REPO_ROOT, modelsDir) })];
   await build({
     configFile: false,
@@ -23,7 +30,7 @@ export async function startColdStartServer(modelsDir: string, outDir = OUT_DIR):
     logLevel: 'warn',
     plugins,
     build: { outDir, emptyOutDir: true },
-    worker: { format: 'es' },
+    ...(options.workerFormat ? { worker: { format: options.workerFormat } } : {}),
   });
   const server = await preview({
     configFile: false,

@@ -12,6 +12,8 @@ export const PAGE_PATH = '/scripts/bench/browser/index.html';
 
 /** Where the production-built cold-start app puts its start function. */
 export const COLD_START_GLOBAL = 'edgetuneColdStart';
+/** Where the same app puts the cold start of a bare ONNX Runtime Web worker, the yardstick. */
+export const BARE_COLD_START_GLOBAL = 'bareOrtColdStart';
 
 export const SDK_CONTENDER = 'sdk-worker';
 export const DIRECT_CONTENDER = 'ort-main-thread';
@@ -25,6 +27,18 @@ export interface ColdStartRequest {
   readonly threads: number;
   /** One MNIST image, 784 bytes 0-255. */
   readonly image: readonly number[];
+  /** Call preloadRuntime() with the same options first (untimed), as an app would at start-up. */
+  readonly preload?: boolean;
+}
+
+/** One onProgress event of the load, as plain data. */
+export interface ProgressRecord {
+  readonly phase: string;
+  readonly file?: string;
+  readonly fileTotal: number;
+  readonly fromCache: boolean;
+  readonly loaded: number;
+  readonly total: number;
 }
 
 export interface StartTiming {
@@ -32,8 +46,33 @@ export interface StartTiming {
   readonly ms: number;
   /** 'network' on a cold start, 'cache' when the Cache API served every file. */
   readonly loadedFrom: string;
+  /** The manifest was unreachable and the cached copy was loaded. */
+  readonly offline: boolean;
   readonly runtime: string;
   readonly topClass: number;
+  /** What preloadRuntime() reported, when the request asked for it. */
+  readonly preloaded?: { readonly runtime: string; readonly progress: readonly ProgressRecord[] };
+  readonly progress: readonly ProgressRecord[];
+}
+
+/** What the bare ORT worker of the cold-start app is asked to do. */
+export interface BareColdStartSetup {
+  readonly modelUrl: string;
+  readonly inputName: string;
+  readonly probsName: string;
+  readonly threads: number;
+  readonly image: readonly number[];
+}
+
+export interface BareStartTiming {
+  /** From creating the worker to its first result. */
+  readonly ms: number;
+  readonly topClass: number;
+}
+
+/** What the page answers when loading failed: the error's code and message. */
+export interface StartFailure {
+  readonly error: { readonly code: string | undefined; readonly message: string };
 }
 
 export interface LatencyRequest {
@@ -88,4 +127,5 @@ export interface BenchPageApi {
 
 export type BenchPageWindow = { readonly [PAGE_GLOBAL]: BenchPageApi };
 /** loadClassifier() to the first classify() result, in the production-built app. */
-export type ColdStartWindow = { readonly [COLD_START_GLOBAL]: (request: ColdStartRequest) => Promise<StartTiming> };
+export type BareColdStartWindow = { readonly [BARE_COLD_START_GLOBAL]: (setup: BareColdStartSetup) => Promise<BareStartTiming> };
+export type ColdStartWindow = { readonly [COLD_START_GLOBAL]: (request: ColdStartRequest) => Promise<StartTiming | StartFailure> };

@@ -81,6 +81,7 @@ function browserSection(browser: BrowserBenchResults): string {
     ['ORT bare worker (wasm)', ...spread(latency.bareWorkerMs, ms), `${latency.runtimes['ort-bare-worker'] ?? ''} (for scale)`],
     ['worker echo', ...spread(latency.workerEchoMs, ms), `${latency.runtimes['worker-echo'] ?? ''} (for scale)`],
     ['cold start', ...spread(browser.coldStart.ms, ms), `fresh context, files from: ${[...new Set(browser.coldStart.loadedFrom)].join(', ')}`],
+    ['ORT bare worker cold start', ...spread(browser.bareOrtColdStart.ms, ms), `fresh context, model.onnx only; SDK cold start / this: ${browser.bareOrtColdStart.ratio.toFixed(2)}x`],
     ['warm start', ...spread(browser.warmStart.ms, ms), `page reloaded, files from: ${[...new Set(browser.warmStart.loadedFrom)].join(', ')}`],
     ['personalize, 20 steps x 32', ...spread(browser.personalize.stepsMs, ms), `SGD steps in the worker; whole call median ${ms(browser.personalize.callMs.median)} ms`],
     'unavailable' in browser.webgpu

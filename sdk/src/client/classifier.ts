@@ -66,9 +66,9 @@ export class Classifier implements ClassifierContract {
   static async start(
     connect: ConnectWorker,
     request: LoadRequest,
-    options: { onProgress?: (event: LoadProgress) => void; signal?: AbortSignal },
+    options: { onProgress?: (event: LoadProgress) => void; signal?: AbortSignal; connection?: WorkerConnection },
   ): Promise<Classifier> {
-    const connection = connect();
+    const connection = options.connection ?? connect();
     try {
       const info = await runGuarded(connection, options.signal, (api) =>
         api.load(request, options.onProgress ? callbackProxy(options.onProgress) : undefined),

@@ -1,21 +1,14 @@
-import type { LoadProgress, LoadRequest, SourceRequest } from '../engine/engine-protocol.ts';
-import { assertBackendRequest } from '../engine/backend-error.ts';
-import type { BackendRequest } from '../engine/ort-types.ts';
+import type { LoadRequest, SourceRequest } from '../engine/engine-protocol.ts';
 import { ManifestError, plainJson } from '../artifacts/manifest.ts';
 import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { Classifier } from './classifier.ts';
+import { takePreloadedWorker } from './preload-runtime.ts';
+import { resolveRuntimeOptions, type RuntimeOptions } from './runtime-options.ts';
 import type { ConnectWorker } from './worker-connection.ts';
 
-export interface LoadClassifierOptions {
-  /** 'auto' (default) picks WebGPU when an adapter exists, else WASM; 'cpu' in Node. */
-  readonly backend?: BackendRequest;
-  /** ONNX Runtime threads (WASM needs a crossOriginIsolated page for more than 1). */
-  readonly threads?: number;
-  /** Cache verified files by content hash (default true). */
-  readonly cache?: boolean;
+export interface LoadClassifierOptions extends RuntimeOptions {
   /** Where the files of a manifest object live (a URL, or in Node a directory). */
   readonly baseUrl?: string;
-  readonly onProgress?: (event: LoadProgress) => void;
   readonly signal?: AbortSignal;
   /**
    * How long the model server may send nothing (no response, no next chunk) before the download
@@ -31,29 +24,18 @@ export type ResolveSource = (source: ModelSource, options: LoadClassifierOptions
 
 export function createLoadClassifier(connect: ConnectWorker, resolveSource: ResolveSource) {
   return async function loadClassifier(source: ModelSource, options: LoadClassifierOptions = {}): Promise<Classifier> {
-    if (options === null || typeof options !== 'object') throw new InputTypeError('options must be an object');
-    const backend = options.backend ?? 'auto';
-    assertBackendRequest(backend);
-    if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 64)) {
-      throw new InputRangeError(`options.threads must be an integer from 1 to 64, got ${options.threads}`);
-    }
+    const runtime = resolveRuntimeOptions(options);
     const timeout = options.networkTimeoutMs;
     if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 600_000)) {
       throw new InputRangeError(`options.networkTimeoutMs must be an integer from 1 to 600000 (milliseconds), got ${timeout}`);
     }
-    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-      throw new InputTypeError('options.onProgress must be a function');
-    }
-    const request: LoadRequest = {
-      source: resolveSource(source, options),
-      backend,
-      ...(options.threads ? { threads: options.threads } : {}),
-      cache: options.cache ?? true,
-      ...(timeout ? { networkTimeoutMs: timeout } : {}),
-    };
+    const request: LoadRequest = { source: resolveSource(source, options), ...runtime, ...(timeout ? { networkTimeoutMs: timeout } : {}) };
+    // A worker preloadRuntime() started with the same runtime options is used instead of a new one.
+    const preloaded = takePreloadedWorker(runtime);
     return Classifier.start(connect, request, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(preloaded ? { connection: preloaded } : {}),
     });
   };
 }

@@ -5,8 +5,10 @@ import type { HeadStore } from '../heads/head-store.ts';
 import { PersonalizationHost } from '../personalize/personalization-host.ts';
 import type { StepProgress } from '../personalize/personalize-report.ts';
 import { checkSessions } from './check-sessions.ts';
-import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest, PersonalizeResult } from './engine-protocol.ts';
+import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest, PersonalizeResult, RuntimeInfo } from './engine-protocol.ts';
 import type { InferenceSession, OrtTensor, Runtime, RuntimeSelector } from './ort-types.ts';
+import { JoinedProgress } from './runtime-progress.ts';
+import { RuntimeStarter, type RuntimeRequest } from './runtime-start.ts';
 
 
 export interface LoadedFiles {
@@ -44,7 +46,27 @@ export class ClassifierEngine implements EngineApi {
   /** Personalize calls not yet settled, by call id: each has its own cancellation. */
   readonly #personalizing = new Map<number, { cancelled: boolean }>();
 
-  constructor(private readonly platform: EnginePlatform) {}
+  readonly #runtime: RuntimeStarter;
+
+  constructor(private readonly platform: EnginePlatform) {
+    this.#runtime = new RuntimeStarter(platform.selectRuntime);
+  }
+
+  /** Starts the runtime before a model is chosen; the next load() on this engine reuses it. */
+  async startRuntime(request: RuntimeRequest, onProgress?: (event: LoadProgress) => void): Promise<RuntimeInfo> {
+    this.#assertUsable();
+    const progress = onProgress ? new JoinedProgress(onProgress) : undefined;
+    progress?.modelNotNeeded();
+    const startup = this.#runtime.start(request, progress?.runtimeBytes);
+    progress?.runtimeSoFar(startup.bytesSoFar);
+    try {
+      const runtime = await startup.started;
+      progress?.runtimeStarted();
+      return { backend: runtime.backend, runtime: runtime.description, threads: runtime.threads };
+    } finally {
+      startup.detach();
+    }
+  }
 
   load(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<EngineInfo> {
     this.#assertUsable();
@@ -57,15 +79,22 @@ export class ClassifierEngine implements EngineApi {
   }
 
   async #load(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<EngineInfo> {
-    // The download starts at once; the runtime (and its warm-up) get ready meanwhile.
-    const download = this.platform.loadFiles(request, onProgress);
-    // Awaited below; an unavailable backend is reported first and the download is left to finish.
-    download.catch(() => undefined);
-    const runtime = await this.platform.selectRuntime(request.backend, request.threads);
-    // A failed warm-up is not an error of its own: the real session below reports the cause.
-    const warmedUp = runtime.warmUp?.().catch(() => undefined);
-    const checkpoint = await download;
-    await warmedUp;
+    // The runtime (or the one preloadRuntime() started) and the download run side by side.
+    const progress = onProgress ? new JoinedProgress(onProgress) : undefined;
+    const startup = this.#runtime.start({ backend: request.backend, threads: request.threads, cache: request.cache }, progress?.runtimeBytes);
+    progress?.runtimeSoFar(startup.bytesSoFar);
+    let runtime: Runtime;
+    let checkpoint: LoadedFiles;
+    try {
+      const download = this.platform.loadFiles(request, progress?.checkpoint);
+      // Awaited below; an unavailable backend is reported first and the download is left to finish.
+      download.catch(() => undefined);
+      runtime = await startup.selected;
+      [checkpoint] = await Promise.all([download, startup.started]);
+      progress?.runtimeStarted();
+    } finally {
+      startup.detach();
+    }
     const manifest = checkpoint.manifest;
     const session = await this.#createSession(runtime, checkpoint.files['model.onnx'], 'model.onnx');
     // One after the other: the WebGPU EP refuses to create two sessions at once.

@@ -26,6 +26,14 @@ export interface LoadRequest {
   readonly networkTimeoutMs?: number;
 }
 
+/** What preloadRuntime() started. */
+export interface RuntimeInfo {
+  readonly backend: Backend;
+  /** The ONNX Runtime build and settings, e.g. "onnxruntime-web 1.30.0 (wasm, 2 threads)". */
+  readonly runtime: string;
+  readonly threads: number;
+}
+
 export interface EngineInfo {
   readonly manifest: Manifest;
   readonly backend: Backend;
@@ -63,6 +71,8 @@ export interface PersonalizeResult {
 
 export interface EngineApi {
   load(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<EngineInfo>;
+  /** Starts the runtime ahead of load() (which then reuses it); progress has phase 'runtime', then 'ready'. */
+  startRuntime(request: Pick<LoadRequest, 'backend' | 'threads' | 'cache'>, onProgress?: (event: LoadProgress) => void): Promise<RuntimeInfo>;
   /** `pixels` holds `count` model-ready images (784 floats each); returns count x labels probabilities. */
   classify(pixels: Float32Array, count: number): Promise<Float32Array>;
   personalize(request: PersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<PersonalizeResult>;

@@ -1,4 +1,5 @@
 import type * as OrtCommon from 'onnxruntime-common';
+import type { RuntimeBytesListener } from './runtime-progress.ts';
 
 /** The part of the ONNX Runtime JS API shared by onnxruntime-web and onnxruntime-node. */
 export interface OrtModule {
@@ -36,10 +37,19 @@ export interface Runtime {
    * the whole batch at once.
    */
   readonly runChunk: number | undefined;
-  /** Starts the runtime's one-time set-up (e.g. compiling its wasm) ahead of the first real session. */
-  readonly warmUp?: () => Promise<void>;
+  /**
+   * The runtime's one-time set-up ahead of the first real session (browser: fetch, verify and
+   * cache its wasm, then compile it and start its threads). Rejects with a code; never hangs.
+   */
+  readonly start?: (options: RuntimeStartOptions) => Promise<void>;
   /** The ONNX Runtime build in use, e.g. "onnxruntime-web 1.30.0 (wasm)". */
   readonly description: string;
+}
+
+export interface RuntimeStartOptions {
+  /** Keep the runtime's files in the cache (browser: the Cache API) and use a cached copy. */
+  readonly cache: boolean;
+  readonly onBytes: RuntimeBytesListener;
 }
 
 export type RuntimeSelector = (request: BackendRequest, threads: number | undefined) => Promise<Runtime>;

@@ -1,5 +1,10 @@
+import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { backendUnavailable } from './backend-error.ts';
-import { CPU_RUN_CHUNK, type OrtModule, type Runtime, type RuntimeSelector, type SessionOptions } from './ort-types.ts';
+import { handOverCompiledWasm } from './compiled-wasm-handoff.browser.ts';
+import { ortWebFiles } from './ort-web-files.browser.ts';
+import { CPU_RUN_CHUNK, type OrtModule, type RuntimeSelector, type RuntimeStartOptions, type SessionOptions } from './ort-types.ts';
+import { openRuntimeWasm } from './runtime-wasm.browser.ts';
+import { RUNTIME_START_TIMEOUT_MS, withinStartupTime } from './startup-watchdog.ts';
 import { warmUpModel } from './warm-up-model.ts';
 
 /*
@@ -45,6 +50,7 @@ export const selectBrowserRuntime: RuntimeSelector = async (request, threads) =>
   ort.env.wasm.numThreads = numThreads;
   ort.env.logLevel = 'error';
   const sessionOptions: SessionOptions = { executionProviders: [backend], graphOptimizationLevel: 'all' };
+  const description = `onnxruntime-web ${ort.env.versions.web ?? ''} (${backend}, ${numThreads} thread${numThreads === 1 ? '' : 's'})`;
   return {
     ort,
     backend,
@@ -52,10 +58,85 @@ export const selectBrowserRuntime: RuntimeSelector = async (request, threads) =>
     sessionOptions,
     // A GPU wants the whole batch in one dispatch.
     runChunk: backend === 'webgpu' ? undefined : CPU_RUN_CHUNK,
-    warmUp: async () => {
-      const session = await ort.InferenceSession.create(warmUpModel(), sessionOptions);
-      await session.release();
-    },
-    description: `onnxruntime-web ${ort.env.versions.web ?? ''} (${backend}, ${numThreads} thread${numThreads === 1 ? '' : 's'})`,
+    start: (options) => startOrtWeb(ort, backend, numThreads, sessionOptions, description, options),
+    description,
   };
 };
+
+/**
+ * Points ORT at its standalone glue and at wasm bytes verified here, then starts it by creating a
+ * one-node session, under a watchdog: a start that stalls fails with a code instead of hanging.
+ */
+async function startOrtWeb(
+  ort: OrtModule,
+  backend: 'wasm' | 'webgpu',
+  threads: number,
+  sessionOptions: SessionOptions,
+  description: string,
+  options: RuntimeStartOptions,
+): Promise<void> {
+  const files = ortWebFiles(backend);
+  if (files.version !== undefined && files.version !== ort.env.versions.web) {
+    throw new EdgetuneError(
+      ErrorCodes.BACKEND_UNAVAILABLE,
+      `edgetune was built for onnxruntime-web ${files.version} but the app bundled ${ort.env.versions.web}; ` +
+        `install onnxruntime-web@${files.version} (the version edgetune depends on).`,
+    );
+  }
+  if (files.wasm) {
+    const wasm = await openRuntimeWasm(files.wasm, files.wasmUrl, options.cache, options.onBytes);
+    // ORT starts now, importing its glue while the wasm still downloads; its instantiate call
+    // waits for the module compiled from the download. The hash is checked alongside ORT's
+    // start-up, and the runtime counts as started (so models get sessions) only once it matched.
+    ort.env.wasm.wasmBinary = wasm.buffer;
+    ort.env.wasm.wasmPaths = { mjs: files.glueUrl };
+    const restore = handOverCompiledWasm(wasm.buffer, wasm.compiled);
+    try {
+      const starting = startSession(ort, sessionOptions, description, threads, files.glueUrl, wasm.verified);
+      const [verified, started] = await Promise.allSettled([wasm.verified, starting]);
+      // Bytes that failed to arrive or to verify are the cause, whatever ORT made of them.
+      if (verified.status === 'rejected') throw verified.reason;
+      if (started.status === 'rejected') throw started.reason;
+    } finally {
+      restore();
+      // ORT holds its compiled module now; the bytes need not stay referenced from env.
+      ort.env.wasm.wasmBinary = undefined;
+    }
+    await wasm.stored;
+  } else {
+    // Run from source (no build step pinned the wasm): ORT's files by URL, uncached.
+    ort.env.wasm.wasmPaths = { mjs: files.glueUrl, wasm: files.wasmUrl };
+    await startSession(ort, sessionOptions, description, threads, files.glueUrl, Promise.resolve());
+  }
+}
+
+/** Creates a one-node session; the watchdog's clock starts once `bytesReady` settles. */
+async function startSession(
+  ort: OrtModule,
+  sessionOptions: SessionOptions,
+  description: string,
+  threads: number,
+  glueUrl: URL,
+  bytesReady: Promise<unknown>,
+): Promise<void> {
+  const stalled = () =>
+    new EdgetuneError(
+      ErrorCodes.BACKEND_UNAVAILABLE,
+      `${description} did not start within ${RUNTIME_START_TIMEOUT_MS / 1000} s: onnxruntime-web's glue ` +
+        `(${glueUrl.href}) did not load` +
+        (threads > 1
+          ? `, or the ${threads - 1} worker thread(s) started from it never reported in. Serve that file unchanged, or pass threads: 1.`
+          : '. Check that the file is served, then retry.'),
+    );
+  try {
+    const session = await withinStartupTime(ort.InferenceSession.create(warmUpModel(), sessionOptions), RUNTIME_START_TIMEOUT_MS, stalled, bytesReady);
+    await session.release();
+  } catch (cause) {
+    if (cause instanceof EdgetuneError) throw cause;
+    throw new EdgetuneError(
+      ErrorCodes.BACKEND_UNAVAILABLE,
+      `${description} failed to start: ${(cause as Error)?.message ?? cause}. Try threads: 1 or another backend.`,
+      { cause },
+    );
+  }
+}

@@ -17,6 +17,8 @@ export interface FileDownload {
   readonly stallTimeoutMs?: number | undefined;
   /** Called with the running byte count as chunks arrive. */
   readonly onBytes: (loaded: number) => void;
+  /** The buffer to fill, `expected.bytes` long; default: a new one. */
+  readonly into?: Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -31,11 +33,11 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
     return new Uint8Array(0);
   }
 
-  // Grown as bytes arrive, never past the manifest's size: the manifest is not verified yet and
+  // A caller's buffer (`into`) is used as it is. Otherwise grown as bytes arrive, never past the manifest's size: the manifest is not verified yet and
   // may claim any size (allocating it up front threw an uncoded RangeError), while what the
   // server sends is bounded by that size below. Content-Length is no guide: it counts compressed
   // bytes, when present at all.
-  let buffer = new Uint8Array(Math.min(expected.bytes, INITIAL_BUFFER_BYTES));
+  let buffer = download.into ?? new Uint8Array(Math.min(expected.bytes, INITIAL_BUFFER_BYTES));
   let loaded = 0;
   const reader = response.body.getReader();
   let finished = false;

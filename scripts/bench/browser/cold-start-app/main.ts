@@ -1,5 +1,14 @@
-import { loadClassifier } from 'edgetune';
-import { COLD_START_GLOBAL, type ColdStartRequest, type StartTiming } from '../page-protocol.ts';
+import { loadClassifier, preloadRuntime, type LoadProgress } from 'edgetune';
+import {
+  BARE_COLD_START_GLOBAL,
+  COLD_START_GLOBAL,
+  type BareColdStartSetup,
+  type BareStartTiming,
+  type ColdStartRequest,
+  type ProgressRecord,
+  type StartFailure,
+  type StartTiming,
+} from '../page-protocol.ts';
 
 /*
  * The smallest app an SDK user would ship: it imports the package by name and is bundled by
@@ -7,14 +16,48 @@ import { COLD_START_GLOBAL, type ColdStartRequest, type StartTiming } from '../p
  * then served as static files. Its cold start is what a first-time visitor waits for.
  */
 
-async function startClassifier(request: ColdStartRequest): Promise<StartTiming> {
-  const pixels = Float32Array.from(request.image, (value) => value / 255);
-  const start = performance.now();
-  const classifier = await loadClassifier(request.manifestUrl, { backend: 'wasm', threads: request.threads });
-  const prediction = await classifier.classify(pixels);
-  const ms = performance.now() - start;
-  await classifier.dispose();
-  return { ms, loadedFrom: classifier.loadedFrom, runtime: classifier.runtime, topClass: prediction.index };
+function recorder(into: ProgressRecord[]) {
+  return ({ phase, file, fileTotal, fromCache, loaded, total }: LoadProgress) =>
+    into.push({ phase, ...(file ? { file } : {}), fileTotal, fromCache, loaded, total });
 }
 
-Object.assign(globalThis, { [COLD_START_GLOBAL]: startClassifier });
+async function startClassifier(request: ColdStartRequest): Promise<StartTiming | StartFailure> {
+  const pixels = Float32Array.from(request.image, (value) => value / 255);
+  const options = { backend: 'wasm', threads: request.threads } as const;
+  try {
+    let preloaded: StartTiming['preloaded'];
+    if (request.preload) {
+      const events: ProgressRecord[] = [];
+      const info = await preloadRuntime({ ...options, onProgress: recorder(events) });
+      preloaded = { runtime: info.runtime, progress: events };
+    }
+    const progress: ProgressRecord[] = [];
+    const start = performance.now();
+    const classifier = await loadClassifier(request.manifestUrl, { ...options, onProgress: recorder(progress) });
+    const prediction = await classifier.classify(pixels);
+    const ms = performance.now() - start;
+    await classifier.dispose();
+    const { loadedFrom, offline, runtime } = classifier;
+    return { ms, loadedFrom, offline, runtime, topClass: prediction.index, progress, ...(preloaded ? { preloaded } : {}) };
+  } catch (error) {
+    return { error: { code: (error as { code?: string }).code, message: (error as Error).message } };
+  }
+}
+
+/** The same start without the SDK: a worker of this build running ONNX Runtime Web directly. */
+function startBareOrt(setup: BareColdStartSetup): Promise<BareStartTiming> {
+  const start = performance.now();
+  const worker = new Worker(new URL('./bare-ort-worker.ts', import.meta.url), { type: 'module' });
+  return new Promise<BareStartTiming>((resolve, reject) => {
+    worker.addEventListener('message', (event: MessageEvent<{ topClass: number } | { error: string }>) => {
+      const ms = performance.now() - start;
+      worker.terminate();
+      if ('error' in event.data) reject(new Error(event.data.error));
+      else resolve({ ms, topClass: event.data.topClass });
+    });
+    worker.addEventListener('error', (event) => reject(new Error(event.message || 'the bare ORT worker failed to start')));
+    worker.postMessage(setup);
+  });
+}
+
+Object.assign(globalThis, { [COLD_START_GLOBAL]: startClassifier, [BARE_COLD_START_GLOBAL]: startBareOrt });
