@@ -60,6 +60,11 @@ export function startNodeWorker(script: URL, resourceLimits?: ResourceLimits): W
       guard.failPending(stoppedError());
       await stop();
     },
-    kill: () => void stop(),
+    kill: () => {
+      // As a crash would: the calls in flight fail with E_WORKER_CRASHED at once, before runs the
+      // stopping gate refuses can answer for them with another code.
+      guard.failPending(new EdgetuneError(ErrorCodes.WORKER_CRASHED, 'the model worker was killed; the next call restarts it'));
+      void stop();
+    },
   };
 }
