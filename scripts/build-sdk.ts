@@ -40,7 +40,7 @@ await rm('dist', { recursive: true, force: true });
 await Promise.all([
   build({
     ...common,
-    entryPoints: { index: 'sdk/src/index.node.ts', 'node-worker': 'sdk/src/worker/node-worker.ts' },
+    entryPoints: { index: 'sdk/src/index.node.ts', 'node-worker': 'sdk/src/worker/worker.node.ts' },
     outdir: 'dist/node',
     platform: 'node',
     target: 'node20',
@@ -48,7 +48,7 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: { index: 'sdk/src/index.browser.ts', 'browser-worker': 'sdk/src/worker/browser-worker.ts' },
+    entryPoints: { index: 'sdk/src/index.browser.ts', 'browser-worker': 'sdk/src/worker/worker.browser.ts' },
     outdir: 'dist/browser',
     platform: 'browser',
     target: 'es2022',

@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Manifest } from '../../sdk/src/artifacts/manifest.ts';
 import type { InferenceSession, Runtime } from '../../sdk/src/engine/ort-types.ts';
-import { selectNodeRuntime } from '../../sdk/src/engine/runtime-node.ts';
+import { selectNodeRuntime } from '../../sdk/src/engine/runtime.node.ts';
 import type { HeadParameters } from '../../sdk/src/personalize/head-parameters.ts';
 import { HeadRunner } from '../../sdk/src/personalize/head-runner.ts';
 import { IMAGE_SIZE, PIXELS } from '../data/mnist.ts';

@@ -1,4 +1,4 @@
-import { connectBrowserWorker } from './client/connect-browser-worker.ts';
+import { connectBrowserWorker } from './client/connect-worker.browser.ts';
 import { assertSource, createLoadClassifier, resolveManifestObject, type ModelSource } from './client/load-classifier.ts';
 import { createPreloadRuntime } from './client/preload-runtime.ts';
 import type { SourceRequest } from './engine/engine-protocol.ts';

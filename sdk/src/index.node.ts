@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectNodeWorker } from './client/connect-node-worker.ts';
+import { connectNodeWorker } from './client/connect-worker.node.ts';
 import { assertSource, createLoadClassifier, resolveManifestObject, type ModelSource } from './client/load-classifier.ts';
 import { createPreloadRuntime } from './client/preload-runtime.ts';
 import type { SourceRequest } from './engine/engine-protocol.ts';

@@ -39,7 +39,7 @@ function argmax(values: ArrayLike<number>): number {
 
 /**
  * ONNX Runtime Web on this page's main thread, configured as the SDK's worker configures it
- * (sdk/src/engine/runtime-browser.ts). Mirrored rather than imported: that selector probes for
+ * (sdk/src/engine/runtime.browser.ts). Mirrored rather than imported: that selector probes for
  * a WebGPU adapter, which would start SwiftShader inside the page being measured.
  */
 async function directWasmContender(request: LatencyRequest, pixels: Float32Array) {

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { selectNodeRuntime } from '../../../sdk/src/engine/runtime-node.ts';
+import { selectNodeRuntime } from '../../../sdk/src/engine/runtime.node.ts';
 import type { BenchCheckpoint } from '../bench-checkpoint.ts';
 import type { BenchImages } from '../bench-images.ts';
 import { argmaxRows, type NodeRunner } from './node-runner.ts';

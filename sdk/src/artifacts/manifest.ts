@@ -3,6 +3,10 @@
  * Pure module (no Node APIs): shared by the export scripts, the SDK and the edge Worker.
  */
 
+import type { CheckpointFileName, FileDigest, Manifest, TensorSpec, TestAccuracy, TrainStepNaming } from '../engine/engine-protocol.ts';
+
+export type { CheckpointFileName, FileDigest, Manifest, TensorSpec, TestAccuracy, TrainStepNaming };
+
 export const MANIFEST_INVALID = 'E_MANIFEST_INVALID';
 
 export class ManifestError extends Error {
@@ -16,48 +20,11 @@ export class ManifestError extends Error {
 }
 
 /** Every file of a checkpoint except manifest.json itself. */
-export const CHECKPOINT_FILES = ['model.onnx', 'head.onnx', 'train-step.onnx', 'head.safetensors'] as const;
-export type CheckpointFileName = (typeof CHECKPOINT_FILES)[number];
+export const CHECKPOINT_FILES = ['model.onnx', 'head.onnx', 'train-step.onnx', 'head.safetensors'] as const satisfies readonly CheckpointFileName[];
 
-export interface FileDigest {
-  sha256: string;
-  bytes: number;
-}
 
-export interface TensorSpec {
-  name: string;
-  /** null marks the dynamic batch dimension. */
-  shape: Array<number | null>;
-}
 
-export interface TestAccuracy {
-  value: number;
-  correct: number;
-  total: number;
-  dataset: string;
-  runtime: string;
-  file: string;
-}
 
-export interface TrainStepNaming {
-  inputs: {
-    features: string;
-    labels: string;
-    learningRate: string;
-    momentum: string;
-    l2Sp: string;
-    /** Input `${velocityPrefix}${param}`: the momentum buffer of each head parameter. */
-    velocityPrefix: string;
-    /** Input `${anchorPrefix}${param}`: the pretrained value L2-SP pulls towards. */
-    anchorPrefix: string;
-  };
-  outputs: {
-    loss: string;
-    /** Output `${parameterPrefix}${param}`: the updated parameter. */
-    parameterPrefix: string;
-    velocityPrefix: string;
-  };
-}
 
 /** The value names train-step.onnx uses; the exporter writes them and each manifest repeats them. */
 export const TRAIN_STEP_NAMES = {
@@ -73,36 +40,6 @@ export const TRAIN_STEP_NAMES = {
   outputs: { loss: 'loss', parameterPrefix: 'new.', velocityPrefix: 'new.velocity.' },
 } as const satisfies TrainStepNaming;
 
-export interface Manifest {
-  manifestVersion: 1;
-  name: string;
-  version: string;
-  createdAt: string;
-  labels: string[];
-  input: {
-    name: string;
-    shape: Array<number | null>;
-    dtype: 'float32';
-    layout: 'NCHW';
-    range: [number, number];
-    polarity: 'white-on-black';
-    preprocessing: string;
-  };
-  outputs: { probs: TensorSpec; features: TensorSpec };
-  featureSize: number;
-  head: {
-    layers: number;
-    parameters: TensorSpec[];
-    /** head.onnx: `features` plus every parameter as inputs; outputs `probs` and `logits`. */
-    outputs: { probs: string; logits: string };
-    trainStep: TrainStepNaming;
-  };
-  testAccuracy: TestAccuracy;
-  training: Record<string, unknown>;
-  /** 2 x multiply-adds of model.onnx for one image. */
-  flops: number;
-  files: Record<CheckpointFileName, FileDigest> & Record<string, FileDigest>;
-}
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -12,6 +12,7 @@ import { packSamples, type LabelledSample } from './personalize-samples.ts';
 import type { ClassifierContract, ClassifyOptions } from './classifier-contract.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
 import { WORKER_CONNECTION, type ConnectWorker, type WorkerConnection } from './worker-connection.ts';
+import { DEFAULTS } from '../defaults.ts';
 
 export type { ClassifyOptions } from './classifier-contract.ts';
 
@@ -150,7 +151,7 @@ export class Classifier implements ClassifierContract {
   }
 
   #topK(options: ClassifyOptions): number {
-    const topK = options?.topK ?? 3;
+    const topK = options?.topK ?? DEFAULTS.topK;
     if (!Number.isInteger(topK) || topK < 1 || topK > this.labels.length) {
       throw new InputRangeError(`options.topK must be an integer from 1 to ${this.labels.length}, got ${topK}`);
     }

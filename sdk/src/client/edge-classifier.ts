@@ -3,6 +3,7 @@ import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../e
 import { MODEL_PIXEL_COUNT, toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
 import type { ClassifierContract, ClassifyOptions } from './classifier-contract.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
+import { DEFAULTS } from '../defaults.ts';
 
 export interface ConnectEdgeOptions {
   /** Default: the global fetch. */
@@ -67,7 +68,7 @@ export class EdgeClassifier implements ClassifierContract {
 
   async #run(inputs: readonly ClassifierInput[], argumentName: string, options: ClassifyOptions): Promise<Prediction[]> {
     if (this.#disposed) throw new EdgetuneError(ErrorCodes.DISPOSED, 'this edge classifier was disposed; call connectEdge() again');
-    const topK = options?.topK ?? 3;
+    const topK = options?.topK ?? DEFAULTS.topK;
     if (!Number.isInteger(topK) || topK < 1 || topK > this.labels.length) {
       throw new InputRangeError(`options.topK must be an integer from 1 to ${this.labels.length}, got ${topK}`);
     }

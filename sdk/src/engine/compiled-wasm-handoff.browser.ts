@@ -7,7 +7,7 @@
  * hook to pass a compiled module, so while ORT starts, `WebAssembly.instantiate` in this worker
  * (the SDK's own realm, where no other code runs) answers that one call, recognised by its buffer,
  * with the module compiled from the same bytes. The bytes' hash is checked meanwhile, and no model
- * session is created before it matched (runtime-browser.ts).
+ * session is created before it matched (runtime.browser.ts).
  *
  * Returns the function that puts the original back.
  */

@@ -1,16 +1,163 @@
-import type { Manifest } from '../artifacts/manifest.ts';
-import type { HeadSummary } from '../heads/head-record.ts';
-import type { LoadProgress } from '../loading/load-progress.ts';
-import type { ResolvedPersonalizeOptions } from '../personalize/personalize-options.ts';
-import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
-import type { Backend, BackendRequest } from './ort-types.ts';
-
-export type { LoadProgress } from '../loading/load-progress.ts';
 
 /*
- * The messages between the caller's thread and the worker hosting ONNX Runtime. Plain data only:
- * it crosses postMessage (structured clone, typed arrays transferred).
+ * The messages between the caller's thread and the worker hosting ONNX Runtime, and every data
+ * type they carry. Plain data only (it crosses postMessage: structured clone, typed arrays
+ * transferred), and self-contained: this module imports nothing, so the wire format can be read
+ * here alone. The modules that produce these values re-export the types they own.
  */
+
+/** What a caller may ask for. 'auto' picks the fastest available. */
+export type BackendRequest = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+/** What actually runs. */
+export type Backend = 'webgpu' | 'wasm' | 'cpu';
+
+// ---- manifest.json, as validated by artifacts/manifest.ts ----
+
+/** Every file of a checkpoint except manifest.json itself. */
+export type CheckpointFileName = 'model.onnx' | 'head.onnx' | 'train-step.onnx' | 'head.safetensors';
+
+export interface FileDigest {
+  sha256: string;
+  bytes: number;
+}
+
+export interface TensorSpec {
+  name: string;
+  /** null marks the dynamic batch dimension. */
+  shape: Array<number | null>;
+}
+
+export interface TestAccuracy {
+  value: number;
+  correct: number;
+  total: number;
+  dataset: string;
+  runtime: string;
+  file: string;
+}
+
+export interface TrainStepNaming {
+  inputs: {
+    features: string;
+    labels: string;
+    learningRate: string;
+    momentum: string;
+    l2Sp: string;
+    /** Input `${velocityPrefix}${param}`: the momentum buffer of each head parameter. */
+    velocityPrefix: string;
+    /** Input `${anchorPrefix}${param}`: the pretrained value L2-SP pulls towards. */
+    anchorPrefix: string;
+  };
+  outputs: {
+    loss: string;
+    /** Output `${parameterPrefix}${param}`: the updated parameter. */
+    parameterPrefix: string;
+    velocityPrefix: string;
+  };
+}
+
+export interface Manifest {
+  manifestVersion: 1;
+  name: string;
+  version: string;
+  createdAt: string;
+  labels: string[];
+  input: {
+    name: string;
+    shape: Array<number | null>;
+    dtype: 'float32';
+    layout: 'NCHW';
+    range: [number, number];
+    polarity: 'white-on-black';
+    preprocessing: string;
+  };
+  outputs: { probs: TensorSpec; features: TensorSpec };
+  featureSize: number;
+  head: {
+    layers: number;
+    parameters: TensorSpec[];
+    /** head.onnx: `features` plus every parameter as inputs; outputs `probs` and `logits`. */
+    outputs: { probs: string; logits: string };
+    trainStep: TrainStepNaming;
+  };
+  testAccuracy: TestAccuracy;
+  training: Record<string, unknown>;
+  /** 2 x multiply-adds of model.onnx for one image. */
+  flops: number;
+  files: Record<CheckpointFileName, FileDigest> & Record<string, FileDigest>;
+}
+
+// ---- progress and reports ----
+
+export type LoadPhase = 'runtime' | 'manifest' | 'download' | 'verify' | 'ready';
+
+/**
+ * - `runtime`: bytes of ONNX Runtime's wasm (`file`) arrived, or were read from the cache
+ *   (`fromCache: true`, in one event). Only browsers download a runtime, once per worker.
+ * - `manifest`: the manifest is known; its file sizes join `total`.
+ * - `download`: bytes of `file` arrived. A cached file is verified first, then reported in one
+ *   event with `fromCache: true`.
+ * - `verify`: a downloaded `file` is complete and its sha256 is being checked.
+ * - `ready`: every file is verified and the runtime has started; `loaded === total`.
+ * `loaded` counts the runtime and model bytes so far and never decreases, nor does a file's
+ * `fileLoaded`; `total` grows once, when the manifest is known. Events without a file carry 0
+ * file bytes.
+ */
+export interface LoadProgress {
+  readonly phase: LoadPhase;
+  readonly file?: string;
+  readonly fileLoaded: number;
+  readonly fileTotal: number;
+  readonly loaded: number;
+  readonly total: number;
+  readonly fromCache: boolean;
+}
+
+export interface PersonalizeReport {
+  readonly steps: number;
+  /** Training loss (cross-entropy + L2-SP) at each step, before that step's update. */
+  readonly losses: number[];
+  /** Accuracy of the head on the caller's samples (not the replay set) before and after. */
+  readonly accuracyBefore: number;
+  readonly accuracyAfter: number;
+  readonly samples: number;
+  readonly replaySamples: number;
+  /** The whole call in the worker: features, accuracy before/after and the steps. */
+  readonly milliseconds: number;
+  /** The SGD steps alone. */
+  readonly trainingMilliseconds: number;
+  readonly millisecondsPerStep: number;
+  /** ONNX Runtime session runs per SGD step: several steps share one run (e.g. 0.05 for 20 steps in one). */
+  readonly runsPerStep: number;
+}
+
+export interface StepProgress {
+  readonly step: number;
+  readonly steps: number;
+  readonly loss: number;
+}
+
+export interface HeadSummary {
+  readonly key: string;
+  readonly model: string;
+  readonly version: string;
+  readonly savedAt: string;
+  readonly byteLength: number;
+  readonly steps?: number;
+  readonly samples?: number;
+}
+
+/** Personalization settings, every one resolved (see PersonalizeOptions for their meaning). */
+export interface PersonalizeSettings {
+  readonly steps: number;
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly momentum: number;
+  readonly l2Sp: number;
+  readonly seed: number;
+}
+
+// ---- messages ----
 
 export type SourceRequest =
   | { readonly kind: 'url'; readonly url: string }
@@ -57,7 +204,7 @@ export interface PersonalizeRequest {
   /** Label indices into manifest.labels. */
   readonly labels: Int32Array;
   readonly replay?: { readonly pixels: Float32Array; readonly labels: Int32Array };
-  readonly options: ResolvedPersonalizeOptions;
+  readonly options: PersonalizeSettings;
   /** Names this call for cancel(): unique per connection. */
   readonly callId: number;
 }

@@ -1,4 +1,5 @@
 import type * as OrtCommon from 'onnxruntime-common';
+import type { Backend, BackendRequest } from './engine-protocol.ts';
 import type { RuntimeBytesListener } from './runtime-progress.ts';
 
 /** The part of the ONNX Runtime JS API shared by onnxruntime-web and onnxruntime-node. */
@@ -12,10 +13,7 @@ export type InferenceSession = OrtCommon.InferenceSession;
 export type SessionOptions = OrtCommon.InferenceSession.SessionOptions;
 export type OrtTensor = OrtCommon.Tensor;
 
-/** What a caller may ask for. 'auto' picks the fastest available. */
-export type BackendRequest = 'auto' | 'webgpu' | 'wasm' | 'cpu';
-/** What actually runs. */
-export type Backend = 'webgpu' | 'wasm' | 'cpu';
+export type { Backend, BackendRequest } from './engine-protocol.ts';
 
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 

@@ -1,7 +1,7 @@
 import type { FileDigest } from '../artifacts/manifest.ts';
 
 /*
- * Where ONNX Runtime Web's own files are, for the build picked in runtime-browser.ts.
+ * Where ONNX Runtime Web's own files are, for the build picked in runtime.browser.ts.
  *
  * ORT's `.bundle` builds embed emscripten's glue, and the glue starts its pthread workers from
  * `new URL(import.meta.url)`: the file the glue sits in. Once an app's bundler inlines ORT into the

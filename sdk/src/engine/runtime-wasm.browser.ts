@@ -9,9 +9,10 @@ import { describeCause } from '../loading/load-errors.ts';
 import { findMismatch } from '../loading/verify-file.ts';
 import { pinnedRuntimeHashes, type PinnedFile } from './ort-web-files.browser.ts';
 import type { RuntimeBytesListener } from './runtime-progress.ts';
+import { DEFAULTS } from '../defaults.ts';
 
 /** Apart from the models' cache, so that a new SDK release can drop the old runtime wholesale. */
-export const RUNTIME_CACHE_NAME = 'edgetune-runtime-v1';
+export const RUNTIME_CACHE_NAME = DEFAULTS.browserRuntimeCacheName;
 
 export interface RuntimeWasm {
   /**

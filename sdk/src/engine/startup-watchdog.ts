@@ -1,11 +1,12 @@
 import type { EdgetuneError } from '../errors.ts';
+import { DEFAULTS } from '../defaults.ts';
 
 /**
  * How long ONNX Runtime may take to start once its wasm is in memory: import its glue, compile
  * the wasm and hear back from every thread. Measured start-ups take well under 2 s; a start that
  * has not finished after this long is stalled (e.g. threads that never report in), not slow.
  */
-export const RUNTIME_START_TIMEOUT_MS = 20_000;
+export const RUNTIME_START_TIMEOUT_MS = DEFAULTS.runtimeStartTimeoutMs;
 
 /**
  * Settles as `work` does, or rejects with `stalled()` if `work` is still pending `ms` after

@@ -10,12 +10,13 @@ import { syncDirectory, writeDurably } from '../node-files/durable-write.node.ts
 import { decodeHeadFile, encodeHeadFile, HeadFileError } from './head-file.node.ts';
 import { byKey, summarizeHead, validateHeadKey, validateHeadRecord, type HeadRecord, type HeadSummary } from './head-record.ts';
 import { warnOnConsole, type HeadStore, type HeadStoreWarning } from './head-store.ts';
+import { DEFAULTS, ENVIRONMENT } from '../defaults.ts';
 
 const HEAD_FILE = /^[0-9a-f]{64}\.head$/;
 
 /** `$EDGETUNE_HEADS_DIR`, else `~/.local/share/edgetune/heads`. */
 export function defaultHeadsDirectory(): string {
-  return process.env.EDGETUNE_HEADS_DIR || join(homedir(), '.local', 'share', 'edgetune', 'heads');
+  return process.env[ENVIRONMENT.headsDirectory] || join(homedir(), ...DEFAULTS.nodeHeadsDirectory);
 }
 
 /** Writes a complete new file at `path` and flushes it to disk. */

@@ -1,4 +1,7 @@
+import type { HeadSummary } from '../engine/engine-protocol.ts';
 import { InputRangeError, InputTypeError } from '../errors.ts';
+
+export type { HeadSummary };
 
 /** A personalized head as the stores keep it: the safetensors bytes plus what they belong to. */
 export interface HeadRecord {
@@ -18,15 +21,6 @@ export interface HeadRecord {
 }
 
 /** What list() reports: the record without its bytes. */
-export interface HeadSummary {
-  readonly key: string;
-  readonly model: string;
-  readonly version: string;
-  readonly savedAt: string;
-  readonly byteLength: number;
-  readonly steps?: number;
-  readonly samples?: number;
-}
 
 export const MAX_HEAD_KEY_LENGTH = 128;
 

@@ -2,8 +2,9 @@ import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { byKey, summarizeHead, validateHeadKey, validateHeadRecord, type HeadRecord, type HeadSummary } from './head-record.ts';
 import { warnOnConsole, type HeadStore, type HeadStoreWarning } from './head-store.ts';
+import { DEFAULTS } from '../defaults.ts';
 
-export const HEADS_DATABASE = 'edgetune-heads';
+export const HEADS_DATABASE = DEFAULTS.browserHeadsDatabase;
 const DATABASE_VERSION = 1;
 const STORE = 'heads';
 

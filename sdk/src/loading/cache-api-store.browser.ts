@@ -5,8 +5,9 @@ import { ownedBytes } from './bytes.ts';
 import { describeCause } from './load-errors.ts';
 import { isSealed, manifestDigest, manifestText } from './manifest-seal.ts';
 import { validateManifest } from './read-manifest.ts';
+import { DEFAULTS } from '../defaults.ts';
 
-export const CACHE_NAME = 'edgetune-v1';
+export const CACHE_NAME = DEFAULTS.browserCacheName;
 
 /** Synthetic request URLs: the Cache API keys entries by Request, and `.invalid` can never resolve. */
 const ORIGIN = 'https://cache.edgetune.invalid';

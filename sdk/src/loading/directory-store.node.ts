@@ -10,12 +10,13 @@ import { validateManifest } from './read-manifest.ts';
 import { NotRegularFileError, readRegularFile } from '../node-files/read-regular-file.node.ts';
 import { removeStaleTemporaries } from '../node-files/stale-temporaries.node.ts';
 import { writeDurably } from '../node-files/durable-write.node.ts';
+import { DEFAULTS, ENVIRONMENT } from '../defaults.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** `$EDGETUNE_CACHE_DIR`, else `~/.cache/edgetune`. */
 export function defaultCacheDirectory(): string {
-  return process.env.EDGETUNE_CACHE_DIR || join(homedir(), '.cache', 'edgetune');
+  return process.env[ENVIRONMENT.cacheDirectory] || join(homedir(), ...DEFAULTS.nodeCacheDirectory);
 }
 
 /** Writes a complete file at `path` and flushes it to disk. */

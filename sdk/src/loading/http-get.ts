@@ -1,9 +1,10 @@
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { abortedError, NetworkUnreachableError } from './load-errors.ts';
 import { StallWatchdog } from './stall-watchdog.ts';
+import { DEFAULTS } from '../defaults.ts';
 
 /** How long a download may go without progress by default: no response, or no next chunk. */
-export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+export const DEFAULT_STALL_TIMEOUT_MS = DEFAULTS.networkTimeoutMs;
 
 export interface HttpGetOptions {
   readonly signal?: AbortSignal | undefined;

@@ -1,28 +1,6 @@
-/** Progress of one checkpoint load, in bytes per file and overall. */
+import type { LoadPhase, LoadProgress } from '../engine/engine-protocol.ts';
 
-export type LoadPhase = 'runtime' | 'manifest' | 'download' | 'verify' | 'ready';
-
-/**
- * - `runtime`: bytes of ONNX Runtime's wasm (`file`) arrived, or were read from the cache
- *   (`fromCache: true`, in one event). Only browsers download a runtime, once per worker.
- * - `manifest`: the manifest is known; its file sizes join `total`.
- * - `download`: bytes of `file` arrived. A cached file is verified first, then reported in one
- *   event with `fromCache: true`.
- * - `verify`: a downloaded `file` is complete and its sha256 is being checked.
- * - `ready`: every file is verified and the runtime has started; `loaded === total`.
- * `loaded` counts the runtime and model bytes so far and never decreases, nor does a file's
- * `fileLoaded`; `total` grows once, when the manifest is known. Events without a file carry 0
- * file bytes.
- */
-export interface LoadProgress {
-  readonly phase: LoadPhase;
-  readonly file?: string;
-  readonly fileLoaded: number;
-  readonly fileTotal: number;
-  readonly loaded: number;
-  readonly total: number;
-  readonly fromCache: boolean;
-}
+export type { LoadPhase, LoadProgress };
 
 export type ProgressListener = (event: LoadProgress) => void;
 

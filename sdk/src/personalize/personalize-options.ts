@@ -1,3 +1,4 @@
+import type { PersonalizeSettings } from '../engine/engine-protocol.ts';
 import { InputRangeError, InputTypeError } from '../errors.ts';
 
 export interface PersonalizeOptions {
@@ -14,7 +15,8 @@ export interface PersonalizeOptions {
   readonly seed?: number;
 }
 
-export type ResolvedPersonalizeOptions = Required<PersonalizeOptions>;
+/** Every option resolved: the settings that cross to the worker. */
+export type ResolvedPersonalizeOptions = PersonalizeSettings;
 
 /**
  * Chosen on validation data in the shifted-domain evaluation (docs/personalization-eval.md): for

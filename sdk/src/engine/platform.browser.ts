@@ -4,9 +4,10 @@ import { loadCheckpoint } from '../loading/load-checkpoint.ts';
 import { openIndexedDbHeadStore } from '../heads/indexeddb-head-store.browser.ts';
 import type { EnginePlatform } from './classifier-engine.ts';
 import { checkpointSourceOf } from './checkpoint-source-of.ts';
+import { selectBrowserRuntime } from './runtime.browser.ts';
 
 /** Browser worker: files come over fetch and are cached in the Cache API by content hash. */
-export function createBrowserLoader(): EnginePlatform['loadFiles'] {
+function createBrowserLoader(): EnginePlatform['loadFiles'] {
   let store: Promise<ArtifactStore | null> | undefined;
   return async (request, onProgress) => {
     const cache = request.cache ? await (store ??= openCacheApiStore()) : null;
@@ -18,5 +19,10 @@ export function createBrowserLoader(): EnginePlatform['loadFiles'] {
   };
 }
 
-/** Browser worker: personalized heads live in IndexedDB. */
-export const openBrowserHeadStore: EnginePlatform['openHeadStore'] = () => openIndexedDbHeadStore();
+/**
+ * Everything the engine needs from a browser (module Web Worker): ONNX Runtime Web (WebGPU, else
+ * WASM), fetch with the Cache API, and IndexedDB for personalized heads.
+ */
+export function browserPlatform(): EnginePlatform {
+  return { selectRuntime: selectBrowserRuntime, loadFiles: createBrowserLoader(), openHeadStore: () => openIndexedDbHeadStore() };
+}

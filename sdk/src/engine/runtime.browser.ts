@@ -6,6 +6,7 @@ import { CPU_RUN_CHUNK, type OrtModule, type RuntimeSelector, type RuntimeStartO
 import { openRuntimeWasm } from './runtime-wasm.browser.ts';
 import { RUNTIME_START_TIMEOUT_MS, withinStartupTime } from './startup-watchdog.ts';
 import { warmUpModel } from './warm-up-model.ts';
+import { DEFAULTS } from '../defaults.ts';
 
 /*
  * The one module that picks the ONNX Runtime build in the browser and maps a backend to its
@@ -32,7 +33,7 @@ function defaultThreads(): number {
   // Threads need SharedArrayBuffer, i.e. a crossOriginIsolated page (COOP/COEP headers).
   if (!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) return 1;
   const cores = (globalThis.navigator as GpuNavigator | undefined)?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(4, Math.floor(cores / 2)));
+  return Math.max(1, Math.min(DEFAULTS.browserMaxThreads, Math.floor(cores / 2)));
 }
 
 export const selectBrowserRuntime: RuntimeSelector = async (request, threads) => {

@@ -4,9 +4,12 @@ import { localDirectorySource } from '../loading/local-directory-source.node.ts'
 import { DirectoryHeadStore } from '../heads/directory-head-store.node.ts';
 import type { EnginePlatform } from './classifier-engine.ts';
 import { checkpointSourceOf } from './checkpoint-source-of.ts';
+import { gateRuntime } from './gated-runtime.node.ts';
+import type { NativeGate } from './native-gate.node.ts';
+import { selectNodeRuntime } from './runtime.node.ts';
 
 /** Node worker: local directories are read from disk; remote files are cached in a directory by content hash. */
-export function createNodeLoader(): EnginePlatform['loadFiles'] {
+function createNodeLoader(): EnginePlatform['loadFiles'] {
   let store: DirectoryStore | undefined;
   return async (request, onProgress) =>
     loadCheckpoint(checkpointSourceOf(request.source), {
@@ -17,5 +20,11 @@ export function createNodeLoader(): EnginePlatform['loadFiles'] {
     });
 }
 
-/** Node worker: personalized heads live in a directory (EDGETUNE_HEADS_DIR or the user's data dir). */
-export const openNodeHeadStore: EnginePlatform['openHeadStore'] = async () => new DirectoryHeadStore();
+/**
+ * Everything the engine needs from Node (a worker_thread): onnxruntime-node behind the native gate
+ * (so the host never stops the thread inside it), local directories and a directory cache, and a
+ * directory of personalized heads (EDGETUNE_HEADS_DIR or the user's data dir).
+ */
+export function nodePlatform(gate: NativeGate): EnginePlatform {
+  return { selectRuntime: gateRuntime(selectNodeRuntime, gate), loadFiles: createNodeLoader(), openHeadStore: async () => new DirectoryHeadStore() };
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodeWorker } from './connect-node-worker.ts';
+import { startNodeWorker } from './connect-worker.node.ts';
 import type { WorkerConnection } from './worker-connection.ts';
 
 /** The calls of the test worker (worker/test-nesting-worker.node.ts). */
