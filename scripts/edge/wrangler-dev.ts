@@ -10,6 +10,8 @@ export interface WranglerDevOptions {
   /** Inherit the terminal (npm start) or keep the output for errors (tests, bench). */
   readonly stdio: 'inherit' | 'pipe';
   readonly vars?: Readonly<Record<string, string>>;
+  /** Another wrangler config than the top-level wrangler.toml (the bench's bare Worker). */
+  readonly config?: string;
 }
 
 export interface WranglerDev {
@@ -31,6 +33,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   const tempDir = join(options.stateDir, 'tmp');
   await mkdir(tempDir, { recursive: true });
   const args = [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--persist-to', options.stateDir, '--show-interactive-dev-session=false'];
+  if (options.config !== undefined) args.push('--config', options.config);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
   const child = spawn(process.execPath, args, {
     detached: true,
