@@ -29,7 +29,8 @@ export async function measureWorkerBundle(config: string): Promise<WorkerBundleS
     const files = [];
     for (const entry of await readdir(outDir, { recursive: true })) {
       const path = join(outDir, entry);
-      if (!(await stat(path)).isFile() || entry.endsWith('.map') || entry.startsWith('update-check')) continue;
+      // Not uploaded: source maps, the README wrangler writes beside the bundle, the update check's cache.
+      if (!(await stat(path)).isFile() || entry.endsWith('.map') || entry === 'README.md' || entry.startsWith('update-check')) continue;
       const bytes = await readFile(path);
       files.push({ file: relative(outDir, path), bytes: bytes.byteLength, gzipBytes: gzipSync(bytes, { level: 9 }).byteLength });
     }
