@@ -46,7 +46,7 @@ export interface EdgeBenchResults {
   readonly coldMs: Record<string, number>;
   /** Whether each contender's first answer named the image's true class. */
   readonly correct: Record<string, boolean>;
-  /** Resident memory of wrangler dev's workerd processes, bytes. */
+  /** Resident memory of the workerd process running each Worker (wrangler's proxy excluded), bytes. */
   readonly memory: Record<string, { readonly idle?: number; readonly afterCold?: number; readonly afterLoad?: number }>;
   readonly bundle: WorkerBundleSize;
 }
@@ -108,9 +108,10 @@ export async function runEdgeBench(checkpoint: BenchCheckpoint, images: BenchIma
       [BARE_JSON]: { url: `${started.bare.url}/`, contentType: 'application/json', body: json },
       [NODE_JSON]: { url: `${started.node.url}/`, contentType: 'application/json', body: json },
     };
-    const groups: Record<string, number> = { 'edge Worker': started.edge.child.pid!, 'bare Worker': started.bare.child.pid! };
+    const groups: Record<string, WranglerDev> = { 'edge Worker': started.edge, 'bare Worker': started.bare };
+    const rss = (dev: WranglerDev) => workerdRssBytes(dev.child.pid!, Number(new URL(dev.url).port));
     const memory: EdgeBenchResults['memory'] = {};
-    for (const [name, group] of Object.entries(groups)) memory[name] = { idle: workerdRssBytes(group) };
+    for (const [name, group] of Object.entries(groups)) memory[name] = { idle: rss(group) };
 
     const coldMs: Record<string, number> = {};
     const correct: Record<string, boolean> = {};
@@ -120,7 +121,7 @@ export async function runEdgeBench(checkpoint: BenchCheckpoint, images: BenchIma
       correct[name] = first.index === images.labels[0];
       log(`edge: ${name}: first classify ${first.ms.toFixed(0)} ms, class ${first.index} (label ${images.labels[0]})`);
     }
-    for (const [name, group] of Object.entries(groups)) memory[name] = { ...memory[name], afterCold: workerdRssBytes(group) };
+    for (const [name, group] of Object.entries(groups)) memory[name] = { ...memory[name], afterCold: rss(group) };
 
     for (const [name, target] of Object.entries(targets)) await runLoad(target, WARMUP_SECONDS);
     const samples: Record<string, LoadSample[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
@@ -130,7 +131,7 @@ export async function runEdgeBench(checkpoint: BenchCheckpoint, images: BenchIma
     }));
     log(`edge: ${options.rounds} interleaved rounds of ${TURN_SECONDS} s per contender, autocannon with ${CONNECTIONS} connections`);
     await runInterleaved(contenders, { rounds: options.rounds, warmupRounds: 0, callsPerTurn: 1, settleMs: SETTLE_MS });
-    for (const [name, group] of Object.entries(groups)) memory[name] = { ...memory[name], afterLoad: workerdRssBytes(group) };
+    for (const [name, group] of Object.entries(groups)) memory[name] = { ...memory[name], afterLoad: rss(group) };
 
     const load = Object.entries(samples).map(([contender, turns]) => ({
       contender,

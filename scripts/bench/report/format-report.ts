@@ -166,7 +166,7 @@ function edgeSection(edge: EdgeBenchResults): string {
     `ratios of median req/s: edge / bare ${ratio(rps(EDGE_JSON) / rps(BARE_JSON))}, edge / Node ${ratio(rps(EDGE_JSON) / rps(NODE_JSON))}, ` +
       `binary / JSON ${ratio(rps(EDGE_BINARY) / rps(EDGE_JSON))}`,
     'first classify: the first request after the server answered (Workers: ORT start-up, session; the edge also reads and checks model.onnx from R2).',
-    'memory: resident set of wrangler dev\'s workerd process (the isolate with its wasm heap, plus workerd and wrangler\'s proxy Worker):',
+    'memory: resident set of the workerd process running the Worker (its isolate with the wasm heap, plus workerd; wrangler\'s proxy excluded):',
     ...memory,
     `Worker bundle (wrangler deploy --dry-run): ${mib(bundle.bytes)} raw, ${mib(bundle.gzipBytes)} gzip; ` +
       `limits ${mib(PAID_PLAN_LIMIT_BYTES)} paid (${bundle.gzipBytes <= PAID_PLAN_LIMIT_BYTES ? 'fits' : 'OVER'}), ` +
