@@ -7,12 +7,13 @@ import type { BenchResults } from './bench/bench-results.ts';
 import { runBrowserBench, type BrowserBenchResults } from './bench/browser/browser-bench.ts';
 import { competitionWarning, CpuCompetitionMonitor, type CpuCompetition } from './bench/cpu-competition.ts';
 import { estimateCpuPeak } from './bench/cpu-peak.ts';
+import { EDGE_ROUNDS_DIVISOR, runEdgeBench, type EdgeBenchResults } from './bench/edge/edge-bench.ts';
 import { staleBuildWarning } from './bench/dist-freshness.ts';
 import { runNodeBench, type NodeBenchResults } from './bench/node/node-bench.ts';
 import { formatReport } from './bench/report/format-report.ts';
 import { measureSdkSize, type BundleSize } from './bench/size/sdk-size.ts';
 import { runPersonalizeNodeBench, SAMPLES, type PersonalizeNodeResults } from './bench/personalize/personalize-node-bench.ts';
-import { browserTargets, nodeTargets, personalizeTargets } from './bench/targets.ts';
+import { browserTargets, edgeTargets, nodeTargets, personalizeTargets } from './bench/targets.ts';
 import { runCli } from './cli.ts';
 
 /*
@@ -35,7 +36,7 @@ await runCli(async () => {
     log(`warning: ${warning}`);
   };
 
-  const timed = options.sections.includes('node') || options.sections.includes('browser') || options.sections.includes('personalize');
+  const timed = options.sections.includes('node') || options.sections.includes('browser') || options.sections.includes('personalize') || options.sections.includes('edge');
   note(staleBuildWarning());
   const cpu = estimateCpuPeak(options.clockGHz);
 
@@ -66,6 +67,13 @@ await runCli(async () => {
   if (checkpoint && images && options.sections.includes('personalize')) {
     personalize = await runPersonalizeNodeBench(checkpoint, images, { rounds: options.rounds, log });
   }
+  let edge: EdgeBenchResults | undefined;
+  if (checkpoint && images && options.sections.includes('edge')) {
+    const monitor = CpuCompetitionMonitor.start();
+    edge = await runEdgeBench(checkpoint, images, { rounds: Math.max(1, Math.ceil(options.rounds / EDGE_ROUNDS_DIVISOR)), log });
+    competition['edge'] = monitor?.stop();
+    note(competitionWarning('edge', competition['edge']));
+  }
   if (options.sections.includes('size')) {
     log('size: bundling dist/browser with esbuild');
     size = await measureSdkSize();
@@ -82,8 +90,9 @@ await runCli(async () => {
     ...(node ? { node } : {}),
     ...(browser ? { browser } : {}),
     ...(personalize ? { personalize } : {}),
+    ...(edge ? { edge } : {}),
     ...(size ? { size } : {}),
-    targets: [...(node ? nodeTargets(node) : []), ...(browser ? browserTargets(browser) : []), ...(personalize ? personalizeTargets(personalize) : [])],
+    targets: [...(node ? nodeTargets(node) : []), ...(browser ? browserTargets(browser) : []), ...(personalize ? personalizeTargets(personalize) : []), ...(edge ? edgeTargets(edge) : [])],
     warnings,
   };
   await mkdir(dirname(options.out), { recursive: true });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['node', 'browser', 'personalize', 'size'] as const;
+export const SECTIONS = ['node', 'browser', 'personalize', 'edge', 'size'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -15,7 +15,7 @@ export interface BenchOptions {
 }
 
 export const USAGE =
-  'usage: npm run bench -- [--only node|browser|personalize|size[,...]] [--rounds N] [--out FILE] [--models-dir DIR] [--clock-ghz GHZ]';
+  'usage: npm run bench -- [--only node|browser|personalize|edge|size[,...]] [--rounds N] [--out FILE] [--models-dir DIR] [--clock-ghz GHZ]';
 
 const DEFAULT_ROUNDS = 40;
 

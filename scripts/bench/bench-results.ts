@@ -1,6 +1,7 @@
 import type { BrowserBenchResults } from './browser/browser-bench.ts';
 import type { CpuPeak } from './cpu-peak.ts';
 import type { CpuCompetition } from './cpu-competition.ts';
+import type { EdgeBenchResults } from './edge/edge-bench.ts';
 import type { NodeBenchResults } from './node/node-bench.ts';
 import type { PersonalizeNodeResults } from './personalize/personalize-node-bench.ts';
 import type { BundleSize } from './size/sdk-size.ts';
@@ -22,6 +23,8 @@ export interface BenchResults {
   readonly browser?: BrowserBenchResults;
   /** Personalization in Node: the SDK against TensorFlow.js training the same head. */
   readonly personalize?: PersonalizeNodeResults;
+  /** The edge Worker under wrangler dev against a bare Worker and a Node server, over HTTP. */
+  readonly edge?: EdgeBenchResults;
   readonly size?: readonly BundleSize[];
   readonly targets: readonly TargetCheck[];
   readonly warnings: readonly string[];

@@ -1,4 +1,5 @@
 import type { BrowserBenchResults } from './browser/browser-bench.ts';
+import { BARE_JSON, EDGE_BINARY, EDGE_JSON, type EdgeBenchResults } from './edge/edge-bench.ts';
 import { directName, sdkName, TFJS_NAME, type NodeBenchResults } from './node/node-bench.ts';
 import type { PersonalizeNodeResults } from './personalize/personalize-node-bench.ts';
 
@@ -6,7 +7,7 @@ import type { PersonalizeNodeResults } from './personalize/personalize-node-benc
 export interface TargetCheck {
   readonly name: string;
   readonly value: number;
-  readonly unit: 'x' | 'ms';
+  readonly unit: 'x' | 'ms' | 'req/s' | 'errors';
   readonly comparison: '>=' | '<=';
   readonly target: number;
   readonly met: boolean;
@@ -46,5 +47,20 @@ export function personalizeTargets(personalize: PersonalizeNodeResults): TargetC
   return [
     check('Node personalize, 20 steps x batch 32 (median, steps)', personalize.sdkSteps.median, 'ms', '<=', 3),
     check('Node personalize, SDK steps vs TF.js wasm training the same head', personalize.speedup, 'x', '>=', 5),
+  ];
+}
+
+export function edgeTargets(edge: EdgeBenchResults): TargetCheck[] {
+  const row = (name: string) => {
+    const found = edge.load.find((candidate) => candidate.contender === name);
+    if (!found) throw new Error(`no edge row for ${name}`);
+    return found;
+  };
+  const [json, binary, bare] = [row(EDGE_JSON), row(EDGE_BINARY), row(BARE_JSON)];
+  return [
+    check('Edge single-image classify, JSON body (median req/s)', json.requestsPerSecond.median, 'req/s', '>=', 700),
+    check('Edge single-image classify, JSON body (median p99)', json.p99Ms.median, 'ms', '<=', 35),
+    check('Edge classify errors, JSON and binary bodies', json.errors + binary.errors, 'errors', '<=', 0),
+    check('Edge / bare Worker req/s, JSON body', json.requestsPerSecond.median / bare.requestsPerSecond.median, 'x', '>=', 0.9),
   ];
 }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 export interface WranglerDevOptions {
   readonly port: number;
@@ -8,6 +10,8 @@ export interface WranglerDevOptions {
   /** Inherit the terminal (npm start) or keep the output for errors (tests, bench). */
   readonly stdio: 'inherit' | 'pipe';
   readonly vars?: Readonly<Record<string, string>>;
+  /** Another wrangler config than the top-level wrangler.toml (the bench's bare Worker). */
+  readonly config?: string;
 }
 
 export interface WranglerDev {
@@ -26,12 +30,16 @@ const wranglerBin = createRequire(import.meta.url).resolve('wrangler/bin/wrangle
  * signal stops wrangler and workerd together, and waits until the Worker answers /v1/health.
  */
 export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
+  const tempDir = join(options.stateDir, 'tmp');
+  await mkdir(tempDir, { recursive: true });
   const args = [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--persist-to', options.stateDir, '--show-interactive-dev-session=false'];
+  if (options.config !== undefined) args.push('--config', options.config);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: options.stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: process.env.WRANGLER_LOG ?? 'info' },
+    // Its temporary files (the update check's cache) go with its state, not into the caller's temp dir.
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: process.env.WRANGLER_LOG ?? 'info', TMPDIR: tempDir },
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));

@@ -2,6 +2,8 @@ import { cpus } from 'node:os';
 import type { BenchResults } from '../bench-results.ts';
 import type { BrowserBenchResults } from '../browser/browser-bench.ts';
 import type { CpuCompetition } from '../cpu-competition.ts';
+import { BARE_JSON, EDGE_BINARY, EDGE_JSON, NODE_JSON, type EdgeBenchResults } from '../edge/edge-bench.ts';
+import { FREE_PLAN_LIMIT_BYTES, PAID_PLAN_LIMIT_BYTES } from '../edge/worker-bundle-size.ts';
 import { directChunkedName, directName, sdkName, TFJS_NAME, type NodeBenchResults } from '../node/node-bench.ts';
 import type { SampleSummary } from '../sample-stats.ts';
 import type { BundleSize } from '../size/sdk-size.ts';
@@ -125,14 +127,63 @@ function sizeSection(sizes: readonly BundleSize[]): string {
   ].join('\n');
 }
 
+function formatValue(value: number, unit: TargetCheck['unit']): string {
+  switch (unit) {
+    case 'x':
+      return ratio(value);
+    case 'ms':
+      return `${ms(value)} ms`;
+    default:
+      return `${integer(value)} ${unit}`;
+  }
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+
+function edgeSection(edge: EdgeBenchResults): string {
+  const rows = edge.load.map((row) => [
+    row.contender,
+    ...spread(row.requestsPerSecond, integer),
+    ms(row.p50Ms.median),
+    ms(row.p99Ms.median),
+    integer(row.errors),
+    integer(row.requests),
+    edge.correct[row.contender] ? 'yes' : 'NO',
+    `${integer(edge.coldMs[row.contender] ?? NaN)} ms`,
+  ]);
+  const rps = (name: string) => edge.load.find((row) => row.contender === name)?.requestsPerSecond.median ?? NaN;
+  const memory = Object.entries(edge.memory).map(
+    ([name, m]) =>
+      `  ${name}: ${m.idle === undefined ? '?' : mib(m.idle)} idle, ${m.afterCold === undefined ? '?' : mib(m.afterCold)} after the first classify, ` +
+      `${m.afterLoad === undefined ? '?' : mib(m.afterLoad)} after the load`,
+  );
+  const bundle = edge.bundle;
+  return [
+    `EDGE: single-image classify over loopback HTTP, autocannon with ${edge.connections} connections, ${edge.rounds} interleaved rounds of ${edge.turnSeconds} s each`,
+    formatTable(['contender', 'req/s', 'p10', 'p90', 'p50 ms', 'p99 ms', 'errors', 'requests', 'correct', 'first classify'], rows, [
+      'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right',
+    ]),
+    'req/s: median over rounds (p10, p90 of rounds); p50/p99: median over rounds of each round\'s latency percentile.',
+    `ratios of median req/s: edge / bare ${ratio(rps(EDGE_JSON) / rps(BARE_JSON))}, edge / Node ${ratio(rps(EDGE_JSON) / rps(NODE_JSON))}, ` +
+      `binary / JSON ${ratio(rps(EDGE_BINARY) / rps(EDGE_JSON))}`,
+    'first classify: the first request after the server answered (Workers: ORT start-up, session; the edge also reads and checks model.onnx from R2).',
+    'memory: resident set of the workerd process running the Worker (its isolate with the wasm heap, plus workerd; wrangler\'s proxy excluded):',
+    ...memory,
+    `Worker bundle (wrangler deploy --dry-run): ${mib(bundle.bytes)} raw, ${mib(bundle.gzipBytes)} gzip; ` +
+      `limits ${mib(PAID_PLAN_LIMIT_BYTES)} paid (${bundle.gzipBytes <= PAID_PLAN_LIMIT_BYTES ? 'fits' : 'OVER'}), ` +
+      `${mib(FREE_PLAN_LIMIT_BYTES)} free (${bundle.gzipBytes <= FREE_PLAN_LIMIT_BYTES ? 'fits' : 'over'})`,
+    ...bundle.files.slice(0, 4).map((file) => `  ${file.file}: ${mib(file.bytes)} raw, ${mib(file.gzipBytes)} gzip`),
+  ].join('\n');
+}
+
 function targetSection(targets: readonly TargetCheck[]): string {
   const rows = targets.map((target) => [
     target.name,
-    target.unit === 'x' ? ratio(target.value) : `${ms(target.value)} ms`,
-    `${target.comparison} ${target.target}${target.unit === 'x' ? 'x' : ' ms'}`,
+    formatValue(target.value, target.unit),
+    `${target.comparison} ${formatValue(target.target, target.unit)}`,
     target.met ? 'met' : 'MISSED',
   ]);
-  return ['TARGETS (issues #3 and #4)', formatTable(['target', 'value', 'goal', ''], rows, ['left', 'right', 'left', 'left'])].join('\n');
+  return ['TARGETS (issues #3, #4 and #9)', formatTable(['target', 'value', 'goal', ''], rows, ['left', 'right', 'left', 'left'])].join('\n');
 }
 
 export function formatReport(results: BenchResults): string {
@@ -146,6 +197,7 @@ export function formatReport(results: BenchResults): string {
     results.node ? nodeSection(results.node, machine.cpu.derivation) : undefined,
     results.browser ? browserSection(results.browser) : undefined,
     results.personalize ? personalizeSection(results.personalize) : undefined,
+    results.edge ? edgeSection(results.edge) : undefined,
     results.size ? sizeSection(results.size) : undefined,
     results.targets.length > 0 ? targetSection(results.targets) : undefined,
     results.warnings.length > 0 ? `WARNINGS\n${results.warnings.map((warning) => `- ${warning}`).join('\n')}` : undefined,
