@@ -36,8 +36,8 @@ const Sample = v.object({
   user: v.optional(v.string()),
 });
 
-/** base64 of exactly 784 bytes: 262 groups, the last with two padding characters. */
-const PIXELS_BASE64 = /^[A-Za-z0-9+/]{1046}[AQgw]==$/;
+/** base64 of exactly 784 bytes: 261 full groups, then one byte as two characters and "==". */
+const PIXELS_BASE64 = /^[A-Za-z0-9+/]{1045}[AQgw]==$/;
 
 /** The request's samples, each checked on its own: the valid ones and why the others were refused. */
 export async function readSamples(
