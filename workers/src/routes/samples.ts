@@ -18,6 +18,19 @@ type SamplesContext = Context<{ Bindings: Env }>;
 
 export const sampleRoutes = new Hono<{ Bindings: Env }>();
 
+// A body left unread (a refused key, a wrong method) is cancelled, so the connection never waits on it.
+sampleRoutes.use('/v1/samples/*', discardUnreadBody);
+sampleRoutes.use('/v1/samples', discardUnreadBody);
+
+async function discardUnreadBody(c: SamplesContext, next: () => Promise<void>): Promise<void> {
+  try {
+    await next();
+  } finally {
+    const body = c.req.raw.body;
+    if (body !== null && !c.req.raw.bodyUsed && !body.locked) await body.cancel().catch(() => undefined);
+  }
+}
+
 /** The calling app, authenticated and within its rate limit; a 401 or a 429 with Retry-After otherwise. */
 async function callingApp(c: SamplesContext): Promise<string> {
   const appId = await authenticateApp(c.env, c.req.header('Authorization'));
