@@ -113,7 +113,7 @@ describe('fuzz: malformed requests on every samples route', () => {
       expect(response.status, `request ${i}: ${method} ${path.slice(0, 80)}`).toBeLessThan(500);
     }
     // Most requests must have got past the door, not all bounced on one check.
-    expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([200, 400, 401, 404, 413]));
+    expect([...statuses.keys()]).toEqual(expect.arrayContaining([200, 400, 401, 404]));
 
     const app = await createApp('after fuzz');
     const after = await postSamples(app.key, [sample(), sample()]);
