@@ -71,3 +71,18 @@ describe('isolation between apps', () => {
     expect((await storedIds(a.id)).length).toBe(2);
   });
 });
+
+describe('CORS for the samples routes', () => {
+  it('a preflight from another origin allows DELETE and the Authorization header, and exposes Retry-After', async () => {
+    const response = await request('/v1/samples', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'DELETE', 'Access-Control-Request-Headers': 'authorization, content-type' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('Access-Control-Allow-Methods')).toContain('DELETE');
+    expect(response.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization');
+    const app = await createApp();
+    const stats = await request('/v1/samples/stats', { key: app.key, headers: { Origin: 'https://app.example' } });
+    expect(stats.headers.get('Access-Control-Expose-Headers')).toContain('Retry-After');
+  });
+});
