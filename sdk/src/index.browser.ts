@@ -3,6 +3,7 @@ import { assertSource, createLoadClassifier, resolveManifestObject, type ModelSo
 import type { SourceRequest } from './engine/engine-protocol.ts';
 
 export * from './public-api.ts';
+export { IndexedDbSampleQueue } from './samples/indexeddb-sample-queue.browser.ts';
 
 function resolveBrowserSource(source: ModelSource, options: { baseUrl?: string }): SourceRequest {
   assertSource(source);

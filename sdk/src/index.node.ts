@@ -5,6 +5,7 @@ import { assertSource, createLoadClassifier, resolveManifestObject, type ModelSo
 import type { SourceRequest } from './engine/engine-protocol.ts';
 
 export * from './public-api.ts';
+export { FileSampleQueue } from './samples/file-sample-queue.node.ts';
 
 const REMOTE = /^https?:\/\//i;
 

@@ -22,6 +22,8 @@ export interface SampleUploaderOptions {
   /** Samples the edge refused as invalid or conflicting: they leave the queue and come here. */
   readonly onRejected?: (rejections: ReadonlyArray<SampleRejection & { sample: SampleWire }>) => void;
   readonly fetch?: typeof fetch;
+  /** In a browser, flush when the page comes back online (default true); failures go to `error` events. */
+  readonly flushWhenOnline?: boolean;
 }
 
 export interface FlushReport {
@@ -37,7 +39,7 @@ const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
  * Queues labelled samples and sends them to the edge. A sample leaves the queue only once the edge
  * answered for it (accepted, duplicate or rejected), so retries after a crash or a lost answer
  * are safe: ids are fixed when a sample is added, and the edge stores an id once.
- * Events: `queued`, `sent` (detail: FlushReport of one batch), `rejected`.
+ * Events: `queued`, `sent` (detail: FlushReport of one batch), `rejected`, `error` (an automatic flush failed).
  */
 export class SampleUploader extends EventTarget {
   private readonly store: SampleQueueStore;
@@ -55,6 +57,19 @@ export class SampleUploader extends EventTarget {
       throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `batchSize must be an integer from 1 to ${MAX_SAMPLES_PER_REQUEST}, got ${batchSize}`);
     }
     this.store = options.queue ?? new MemorySampleQueue();
+    const page = globalThis as { addEventListener?: (type: string, listener: () => void) => void; window?: unknown };
+    if (options.flushWhenOnline !== false && page.window !== undefined && typeof page.addEventListener === 'function') {
+      page.addEventListener('online', this.onOnline);
+    }
+  }
+
+  private readonly onOnline = (): void => {
+    this.flush().catch((error: unknown) => this.dispatchEvent(new CustomEvent('error', { detail: error })));
+  };
+
+  /** Stops flushing on `online` events; the queue stays persisted. */
+  close(): void {
+    (globalThis as { removeEventListener?: (type: string, listener: () => void) => void }).removeEventListener?.('online', this.onOnline);
   }
 
   private exclusive<T>(task: (queue: SampleWire[]) => Promise<T>): Promise<T> {
