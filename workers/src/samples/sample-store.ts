@@ -2,13 +2,10 @@ import { ErrorCodes } from '../../../sdk/src/errors.ts';
 import type { SampleRejection, SamplesResponse } from '../../../sdk/src/samples/sample-wire.ts';
 import type { CheckedSample } from './read-samples.ts';
 
-/** D1 binds at most 100 parameters per statement. */
-const IDS_PER_QUERY = 90;
-
 /**
  * Stores checked samples idempotently: an id already stored (or earlier in the same request) with
- * the same content is a duplicate, with other content a conflict; every new sample is written in
- * one D1 batch, which is one transaction: all of them or none.
+ * the same content is a duplicate, with other content a conflict; every new sample is written by
+ * one INSERT statement, which is atomic: all of them or none.
  */
 export async function storeSamples(db: D1Database, appId: string, samples: readonly CheckedSample[], rejected: SampleRejection[]): Promise<SamplesResponse> {
   let duplicates = 0;
@@ -32,16 +29,22 @@ export async function storeSamples(db: D1Database, appId: string, samples: reado
 
   let accepted = 0;
   if (fresh.length > 0) {
-    const now = Date.now();
-    const insert = db.prepare(
-      'INSERT INTO samples (id, app_id, model, version, label, pixels, user_hash, content_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, id) DO NOTHING RETURNING seq',
-    );
-    const results = await db.batch(
-      fresh.map((s) => insert.bind(s.id, appId, s.model, s.version, s.label, s.pixels, s.userHash, s.contentHash, now)),
-    );
-    // A concurrent request may have stored an id between the read above and this batch.
-    const raced = fresh.filter((_, i) => (results[i]?.results.length ?? 0) === 0);
-    accepted = fresh.length - raced.length;
+    // One statement for the whole batch (D1 binds at most 100 parameters, so the rows travel as
+    // one JSON parameter): a single statement is atomic, all rows or none.
+    const rows = JSON.stringify(fresh.map((s) => [s.id, s.model, s.version, s.label, toHex(s.pixels), s.userHash, s.contentHash]));
+    const { results } = await db
+      .prepare(
+        `INSERT INTO samples (id, app_id, model, version, label, pixels, user_hash, content_hash, created_at)
+         SELECT value ->> 0, ?1, value ->> 1, value ->> 2, value ->> 3, unhex(value ->> 4), value ->> 5, value ->> 6, ?2
+         FROM json_each(?3) WHERE true
+         ON CONFLICT (app_id, id) DO NOTHING RETURNING id`,
+      )
+      .bind(appId, Date.now(), rows)
+      .all<{ id: string }>();
+    // A concurrent request may have stored an id between the read above and this insert.
+    const inserted = new Set(results.map((row) => row.id));
+    const raced = fresh.filter((sample) => !inserted.has(sample.id));
+    accepted = inserted.size;
     if (raced.length > 0) {
       const racedHashes = await storedHashes(db, appId, raced.map((s) => s.id));
       for (const sample of raced) classify(sample, racedHashes.get(sample.id) ?? '');
@@ -52,17 +55,20 @@ export async function storeSamples(db: D1Database, appId: string, samples: reado
 }
 
 async function storedHashes(db: D1Database, appId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
-  for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
-    const chunk = ids.slice(start, start + IDS_PER_QUERY);
-    const { results } = await db
-      .prepare(`SELECT id, content_hash FROM samples WHERE app_id = ? AND id IN (${chunk.map(() => '?').join(', ')})`)
-      .bind(appId, ...chunk)
-      .all<{ id: string; content_hash: string }>();
-    for (const row of results) hashes.set(row.id, row.content_hash);
-  }
-  return hashes;
+  const { results } = await db
+    .prepare('SELECT id, content_hash FROM samples WHERE app_id = ? AND id IN (SELECT value FROM json_each(?))')
+    .bind(appId, JSON.stringify(ids))
+    .all<{ id: string; content_hash: string }>();
+  return new Map(results.map((row) => [row.id, row.content_hash]));
 }
+
+function toHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += HEX[byte];
+  return hex;
+}
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 export interface SampleCount {
   readonly model: string;
