@@ -1,4 +1,4 @@
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { playwright } from '@vitest/browser-playwright';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './test/support/headless-chromium.ts';
@@ -59,7 +59,11 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
             // Tests publish, then read at once: no per-isolate grace period for the latest pointer.
-            miniflare: { bindings: { LATEST_TTL_SECONDS: '0' } },
+            // The samples tests apply the D1 migrations and use a fixed admin key and a small rate limit.
+            miniflare: {
+              bindings: { LATEST_TTL_SECONDS: '0', ADMIN_KEY: 'test-admin-key', TEST_MIGRATIONS: await readD1Migrations('workers/migrations') },
+              ratelimits: { SAMPLES_RATE_LIMIT: { simple: { limit: 40, period: 10 } } },
+            },
           }),
         ],
         test: {

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { runCli } from './cli.ts';
+import { ensureLocalAdminKey, localDevelopmentKey } from './edge/dev-credentials.ts';
 import { publishLocally } from './edge/publish-local.ts';
+import { applyMigrations } from './edge/samples-db.ts';
 import { startWranglerDev } from './edge/wrangler-dev.ts';
 import { checkpointNames } from './publish/checkpoint-names.ts';
 import { DEFAULT_STATE_DIR } from './publish/local-bucket.ts';
@@ -34,6 +36,11 @@ await runCli(async () => {
     console.log(`${report.name}@${report.version}: ${report.changed ? 'published to local R2' : 'already in local R2'}`);
   }
 
+  console.log('applying the D1 migrations (workers/migrations) to the local samples database...');
+  await applyMigrations({ remote: false, stateDir: values['persist-to'] });
+  const devKey = await localDevelopmentKey(values['persist-to']);
+  const admin = await ensureLocalAdminKey();
+
   console.log(`starting wrangler dev on ${url} (offline; local state in ${values['persist-to']})...`);
   const dev = await startWranglerDev({ port, stateDir: values['persist-to'], stdio: 'inherit' });
   const stop = () => void dev.stop();
@@ -48,6 +55,10 @@ await runCli(async () => {
       `  ${url}/v1/models             published models`,
       ...names.map((name) => `  ${url}/v1/models/${name}/manifest.json`),
       `  curl -X POST -H 'Content-Type: image/png' --data-binary @digit.png ${url}/v1/models/${names[0] ?? 'mnist-cnn'}/classify`,
+      '',
+      `local development app key${devKey.created ? ' (new)' : ''}: ${devKey.key}`,
+      `  curl -H 'Authorization: Bearer ${devKey.key}' ${url}/v1/samples/stats`,
+      `admin key (export): ADMIN_KEY in .dev.vars${admin.created ? ' (just written)' : ''}`,
       'Ctrl-C stops it.',
       '',
     ].join('\n'),

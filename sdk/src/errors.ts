@@ -42,6 +42,14 @@ export const ErrorCodes = {
   HEAD_NOT_FOUND: 'E_HEAD_NOT_FOUND',
   /** The edge has no such model, version, file or route (HTTP 404). */
   NOT_FOUND: 'E_NOT_FOUND',
+  /** The edge refused the key: missing, unknown or revoked app key, or a wrong admin key (HTTP 401). */
+  UNAUTHORIZED: 'E_UNAUTHORIZED',
+  /** Too many requests for this key; retry after the Retry-After seconds (HTTP 429). */
+  RATE_LIMITED: 'E_RATE_LIMITED',
+  /** A sample id is already stored with different content; send it under a fresh id. */
+  SAMPLE_CONFLICT: 'E_SAMPLE_CONFLICT',
+  /** The sample upload queue is full; flush() it (or raise maxQueued) before adding more. */
+  QUEUE_FULL: 'E_QUEUE_FULL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

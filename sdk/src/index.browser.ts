@@ -4,6 +4,7 @@ import { createPreloadRuntime } from './client/preload-runtime.ts';
 import type { SourceRequest } from './engine/engine-protocol.ts';
 
 export * from './public-api.ts';
+export { IndexedDbSampleQueue } from './samples/indexeddb-sample-queue.browser.ts';
 
 function resolveBrowserSource(source: ModelSource, options: { baseUrl?: string }): SourceRequest {
   assertSource(source);

@@ -6,6 +6,7 @@ import { createPreloadRuntime } from './client/preload-runtime.ts';
 import type { SourceRequest } from './engine/engine-protocol.ts';
 
 export * from './public-api.ts';
+export { FileSampleQueue } from './samples/file-sample-queue.node.ts';
 
 const REMOTE = /^https?:\/\//i;
 

@@ -16,3 +16,6 @@ export type { LabelledSample } from './client/personalize-samples.ts';
 export type { PersonalizeOptions } from './personalize/personalize-options.ts';
 export type { PersonalizeReport, StepProgress } from './personalize/personalize-report.ts';
 export type { HeadSummary } from './heads/head-record.ts';
+export { SampleUploader, type SampleUploaderOptions, type FlushReport } from './samples/sample-uploader.ts';
+export { MemorySampleQueue, type SampleQueueStore } from './samples/sample-queue.ts';
+export type { SampleRejection, SamplesResponse, SampleWire } from './samples/sample-wire.ts';

@@ -6,6 +6,7 @@ import { publicCors } from './http/cors.ts';
 import { classifyRoutes } from './routes/classify.ts';
 import { fileRoutes } from './routes/files.ts';
 import { modelRoutes } from './routes/models.ts';
+import { sampleRoutes } from './routes/samples.ts';
 import { ErrorCodes } from '../../sdk/src/errors.ts';
 
 /** The edge HTTP API; static assets (the demo page) are served by the platform before it. */
@@ -15,6 +16,7 @@ app.use('/v1/*', publicCors());
 app.route('/', modelRoutes);
 app.route('/', fileRoutes);
 app.route('/', classifyRoutes);
+app.route('/', sampleRoutes);
 
 app.notFound((c) =>
   c.json(toErrorBody(ErrorCodes.NOT_FOUND, `No route ${c.req.method} ${new URL(c.req.url).pathname}; the API lives under /v1 (GET /v1/models).`), 404),

@@ -8,6 +8,10 @@ export interface Env {
   readonly ASSETS: Fetcher;
   /** Origins allowed by CORS: `*`, or a comma-separated list of exact origins. */
   readonly ALLOWED_ORIGINS?: string;
+  /** Per app key: requests to the samples routes (wrangler.toml [[ratelimits]]). */
+  readonly SAMPLES_RATE_LIMIT: RateLimit;
+  /** The admin key (a Worker secret; `.dev.vars` locally) for GET /v1/samples/export. */
+  readonly ADMIN_KEY?: string;
   /** Seconds a "latest" pointer is trusted per isolate before R2 is read again (default 5). */
   readonly LATEST_TTL_SECONDS?: string;
 }

@@ -22,6 +22,12 @@ export interface PersonalizeCallOptions extends PersonalizeOptions {
   readonly onStep?: (progress: StepProgress) => void;
   /** Aborting stops before the next step and leaves the head unchanged (E_ABORTED). */
   readonly signal?: AbortSignal;
+  /**
+   * Opt-in: once the head is personalized, the samples are queued on this uploader (a
+   * SampleUploader for this model) for the edge. A full queue then rejects with E_QUEUE_FULL;
+   * the head stays personalized.
+   */
+  readonly uploader?: { add(input: ClassifierInput, label: string): Promise<string> };
 }
 
 /** The largest batch sent to the worker in one message when the runtime sets no run size (WebGPU). */
@@ -193,6 +199,10 @@ export class Classifier implements ClassifierContract {
         );
       });
       this.#head = result.head;
+      const { uploader } = options;
+      if (uploader !== undefined) {
+        await Promise.all(samples.map((sample) => uploader.add(sample.input, typeof sample.label === 'number' ? this.labels[sample.label]! : sample.label)));
+      }
       return result.report;
     } finally {
       signal?.removeEventListener('abort', cancel);

@@ -3,7 +3,7 @@ import { cors } from 'hono/cors';
 import type { Env } from '../env.ts';
 
 /** Headers a cross-origin page may read: the ones resumable, cache-aware downloads need. */
-const EXPOSED = ['ETag', 'Content-Length', 'Content-Range', 'Accept-Ranges', 'Location'];
+const EXPOSED = ['ETag', 'Content-Length', 'Content-Range', 'Accept-Ranges', 'Location', 'Retry-After', 'Edgetune-Next-After'];
 
 /** `*` or a comma-separated allow-list of exact origins (scheme://host[:port]). */
 export function parseAllowedOrigins(value: string | undefined): '*' | ReadonlySet<string> {
@@ -24,8 +24,8 @@ export function publicCors(): MiddlewareHandler<{ Bindings: Env }> {
         value: c.env.ALLOWED_ORIGINS,
         handler: cors({
           origin: allowed === '*' ? '*' : (origin) => (allowed.has(origin) ? origin : null),
-          allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-          allowHeaders: ['Content-Type', 'Range', 'If-None-Match', 'If-Range'],
+          allowMethods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
+          allowHeaders: ['Content-Type', 'Range', 'If-None-Match', 'If-Range', 'Authorization'],
           exposeHeaders: EXPOSED,
           maxAge: 86_400,
         }),
