@@ -1,25 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../sdk/src/personalize/seeded-random.ts';
 import { ADMIN_KEY, createApp, postSamples, request, revokeApp, sample, setUpSampleStore } from './sample-fixtures.ts';
 
 beforeAll(setUpSampleStore);
-
-/** mulberry32: a small seeded generator, so a failing request can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REQUESTS = 1000;
 
 describe('fuzz: malformed requests on every samples route', () => {
   it(`answers ${REQUESTS} seeded malformed requests without a 5xx, then serves normally`, async () => {
-    const next = random(0x5eed);
+    // Seeded, so a failing request can be replayed from its seed.
+    const next = createRandom(0x5eed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const int = (max: number) => Math.floor(next() * max);
     const text = (length: number) => Array.from({ length }, () => String.fromCharCode(int(0x3000))).join('');
