@@ -10,8 +10,8 @@ import { DEFAULT_STATE_DIR } from './publish/local-bucket.ts';
 
 /*
  * `npm start`: builds the SDK and the demo page, publishes every checkpoint under models/ to the
- * local R2 bucket
- * (already published versions are left alone), then runs the Worker with `wrangler dev`, offline.
+ * local R2 bucket (already published versions are left alone), then runs the Worker with
+ * `wrangler dev`, offline.
  * Ctrl-C stops wrangler and workerd together; running it again is harmless.
  */
 await runCli(async () => {

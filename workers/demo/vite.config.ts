@@ -15,10 +15,9 @@ function offlineShell(): Plugin {
   return {
     name: 'edgetune-demo-offline-shell',
     generateBundle(_options, bundle) {
-      const files = Object.keys(bundle)
-        .filter((name) => name !== SERVICE_WORKER && !name.endsWith('.wasm') && !name.endsWith('.map'))
-        .map((name) => (name === 'index.html' ? '/' : `/${name}`))
-        .sort();
+      // The page itself ('/', written after this hook) and every built script and style.
+      const built = Object.keys(bundle).filter((name) => name !== SERVICE_WORKER && name !== 'index.html' && !name.endsWith('.wasm') && !name.endsWith('.map'));
+      const files = ['/', ...built.map((name) => `/${name}`).sort()];
       const worker = bundle[SERVICE_WORKER];
       if (worker?.type !== 'chunk') throw new Error(`the demo build has no ${SERVICE_WORKER} chunk`);
       const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);

@@ -1,0 +1,204 @@
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadClassifier, type Classifier } from 'edgetune';
+import { createApp } from '../scripts/edge/app-keys.ts';
+import { freePort } from '../scripts/edge/free-port.ts';
+import { publishLocally } from '../scripts/edge/publish-local.ts';
+import { applyMigrations } from '../scripts/edge/samples-db.ts';
+import { startWranglerDev, type WranglerDev } from '../scripts/edge/wrangler-dev.ts';
+import { AMBIGUOUS, CLEAR_DIGITS, drawWithMouse, drawWithTouch, padPixels, screenshot, shownAnswer } from './support/demo-page-driver.ts';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './support/headless-chromium.ts';
+
+/*
+ * The demo page end to end: built by `npm run build` into the Worker's assets, served by a real
+ * `wrangler dev` (models published to its local R2, D1 migrated, a development app key), driven in
+ * headless Chromium with mouse and touch events. Screenshots go to .cache/screenshots/.
+ * Chromium runs without WebGPU here: the page must say so and run the model on WASM.
+ */
+const MODELS = ['mnist-cnn', 'mnist-mlp'];
+let stateDir: string;
+let dev: WranglerDev;
+let appKey: string;
+let browser: Browser;
+let desktop: BrowserContext;
+let page: Page;
+const reference = new Map<string, Classifier>();
+
+beforeAll(async () => {
+  await access('workers/public/index.html').catch(() => {
+    throw new Error('The demo page is not built: run `npm run build` (npm test does).');
+  });
+  stateDir = await mkdtemp(join(tmpdir(), 'edgetune-demo-'));
+  await publishLocally('models', MODELS, stateDir);
+  await applyMigrations({ remote: false, stateDir });
+  appKey = (await createApp({ remote: false, stateDir }, 'demo page test')).key;
+  dev = await startWranglerDev({ port: await freePort(), stateDir, stdio: 'pipe', vars: { DEMO_APP_KEY: appKey } });
+  for (const name of MODELS) reference.set(name, await loadClassifier(`models/${name}`, { cache: false }));
+  browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS.filter((arg) => arg !== '--enable-unsafe-webgpu') });
+  desktop = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  page = await desktop.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await dev?.stop();
+  await Promise.all([...reference.values()].map((classifier) => classifier.dispose()));
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
+});
+
+const pageErrors: string[] = [];
+
+async function clearPad(target: Page): Promise<void> {
+  await target.getByRole('button', { name: 'Clear' }).click();
+}
+
+/** The device's shown answer, checked against the SDK in Node on the very pixels the page holds. */
+async function expectDeviceAnswerMatchesSdk(target: Page, model: string): Promise<string> {
+  const shown = await shownAnswer(target, '#device-top');
+  const expected = await reference.get(model)!.classify(await padPixels(target));
+  expect(shown.top.map((t) => t.label)).toEqual(expected.top.map((t) => t.label));
+  shown.top.forEach((t, i) => expect(Math.abs(t.score - expected.top[i]!.score)).toBeLessThanOrEqual(1e-4));
+  return shown.top[0]!.label;
+}
+
+describe('the demo page', () => {
+  it('first visit: a download progress bar, the model card, and for mouse-drawn digits the device answer equals the SDK on the same pixels, right, with the edge agreeing', async () => {
+    await page.goto(`${dev.url}/`, { waitUntil: 'commit' });
+    await page.locator('#download').waitFor({ state: 'visible' });
+    await screenshot(page, 'desktop-1-downloading');
+    await expect.poll(() => page.locator('#model-details').getAttribute('data-loaded-from'), { timeout: 60_000 }).toBe('network');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await expect.poll(() => page.locator('#model-details').textContent()).toMatch(/mnist-cnn \d+\.\d+\.\d+ · 99\.\d\d% .* downloaded · runs on WASM/);
+    await expect.poll(() => page.locator('.notice.info').textContent()).toMatch(/WebGPU is not available/);
+
+    for (const [digit, strokes] of Object.entries(CLEAR_DIGITS)) {
+      await clearPad(page);
+      await drawWithMouse(page, strokes);
+      expect(await expectDeviceAnswerMatchesSdk(page, 'mnist-cnn')).toBe(digit);
+      expect((await shownAnswer(page, '#edge-top')).top[0]!.label).toBe(digit);
+      await expect.poll(() => page.locator('#device-meta').textContent()).toMatch(/[\d.]+ ms on WASM/);
+      await expect.poll(() => page.locator('#edge-meta').textContent()).toMatch(/\d+ ms round trip/);
+    }
+    await screenshot(page, 'desktop-2-classified');
+  });
+
+  it('correct, then personalize: the corrected drawing is classified as corrected, after saving and reloading too; reset and load switch heads, and the choice survives reloads', async () => {
+    await clearPad(page);
+    await drawWithMouse(page, AMBIGUOUS);
+    const before = await shownAnswer(page, '#device-top');
+    const wrong = before.top[0]!.label;
+    // It is meant as a 1; if the model reads it so already, the runner-up stands in.
+    const corrected = wrong === '1' ? before.top[1]!.label : '1';
+    for (const shift of [[0, 0], [-0.05, 0.02], [0.05, -0.02]] as const) {
+      await clearPad(page);
+      await drawWithMouse(page, AMBIGUOUS, shift);
+      // Keyboard: the digit buttons are reachable and pressed like any button.
+      await page.getByRole('button', { name: `It is a ${corrected}`, exact: true }).focus();
+      await page.keyboard.press('Enter');
+    }
+    await expect.poll(() => page.locator('#thumbnails li').count()).toBe(3);
+    await page.getByRole('button', { name: 'Personalize', exact: true }).click();
+    await expect.poll(() => page.locator('#personalize-result').getAttribute('data-after'), { timeout: 60_000 }).toBe('1');
+    await expect.poll(() => page.locator('#loss-chart').getAttribute('aria-label')).toMatch(/at step 100 of 100/);
+    await clearPad(page);
+    await drawWithMouse(page, AMBIGUOUS);
+    expect((await shownAnswer(page, '#device-top')).top[0]!.label).toBe(corrected);
+    await page.getByRole('button', { name: 'Save head' }).click();
+    await expect.poll(() => page.locator('#head-status').textContent()).toMatch(/saved on this device/);
+    await screenshot(page, 'desktop-3-personalized');
+
+    await page.reload();
+    await expect.poll(() => page.locator('#model-details').getAttribute('data-loaded-from'), { timeout: 60_000 }).toBe('cache');
+    await expect.poll(() => page.locator('#model-details').textContent()).toMatch(/loaded from the cache/);
+    await expect.poll(() => page.locator('#head-status').getAttribute('data-head')).toBe('personalized');
+    await expect.poll(() => page.locator('#thumbnails li').count()).toBe(3);
+    await drawWithMouse(page, AMBIGUOUS);
+    expect((await shownAnswer(page, '#device-top')).top[0]!.label).toBe(corrected);
+
+    await page.getByRole('button', { name: 'Reset to pretrained' }).click();
+    await expect.poll(() => page.locator('#head-status').getAttribute('data-head')).toBe('pretrained');
+    expect(await expectDeviceAnswerMatchesSdk(page, 'mnist-cnn')).toBe(wrong);
+    await page.reload();
+    await expect.poll(() => page.locator('#head-status').getAttribute('data-head'), { timeout: 60_000 }).toBe('pretrained');
+    await drawWithMouse(page, AMBIGUOUS);
+    expect((await shownAnswer(page, '#device-top')).top[0]!.label).toBe(wrong);
+    await page.getByRole('button', { name: 'Load saved head' }).click();
+    await expect.poll(() => page.locator('#head-status').getAttribute('data-head')).toBe('personalized');
+    expect((await shownAnswer(page, '#device-top')).top[0]!.label).toBe(corrected);
+  });
+
+  it('"Share my samples" (opt-in) sends them through SampleUploader: the edge reports them queued then accepted, and the stats route counts them in D1', async () => {
+    const status = page.locator('#share-status');
+    await expect.poll(() => status.getAttribute('data-queued')).toBe('0');
+    expect(await status.getAttribute('data-accepted')).toBe('0');
+    await page.getByRole('checkbox', { name: /Share my samples/ }).check();
+    await expect.poll(() => status.getAttribute('data-accepted'), { timeout: 30_000 }).toBe('3');
+    expect(await status.getAttribute('data-queued')).toBe('0');
+    const stats = (await (await fetch(`${dev.url}/v1/samples/stats`, { headers: { Authorization: `Bearer ${appKey}` } })).json()) as {
+      counts: Array<{ model: string; label: string; count: number }>;
+    };
+    const label = await page.locator('#thumbnails li').first().getAttribute('data-label');
+    expect(stats.counts).toEqual([expect.objectContaining({ model: 'mnist-cnn', label, count: 3 })]);
+    await screenshot(page, 'desktop-4-shared');
+  });
+
+  it('the model switch: a failed download is said and the CNN keeps answering; retrying loads the MLP, which reads the digits too', async () => {
+    await page.route('**/v1/models/mnist-mlp/**', (route) => route.abort('connectionrefused'));
+    await page.getByRole('radio', { name: 'MLP' }).check();
+    await expect.poll(() => page.locator('.notice.error').textContent(), { timeout: 60_000 }).toMatch(/Could not load mnist-mlp: .*E_FETCH_FAILED.*Still using mnist-cnn/);
+    expect(await page.getByRole('radio', { name: 'CNN' }).isChecked()).toBe(true);
+    await screenshot(page, 'desktop-5-download-failed');
+    await clearPad(page);
+    await drawWithMouse(page, CLEAR_DIGITS['7']!);
+    expect(await expectDeviceAnswerMatchesSdk(page, 'mnist-cnn')).toBe('7');
+
+    await page.unroute('**/v1/models/mnist-mlp/**');
+    await page.getByRole('button', { name: 'Try mnist-mlp again' }).click();
+    await expect.poll(() => page.locator('#model-details').getAttribute('data-model'), { timeout: 60_000 }).toBe('mnist-mlp');
+    for (const [digit, strokes] of Object.entries(CLEAR_DIGITS)) {
+      await clearPad(page);
+      await drawWithMouse(page, strokes);
+      expect(await expectDeviceAnswerMatchesSdk(page, 'mnist-mlp')).toBe(digit);
+    }
+    await page.getByRole('radio', { name: 'CNN' }).check();
+    await expect.poll(() => page.locator('#model-details').getAttribute('data-model'), { timeout: 60_000 }).toBe('mnist-cnn');
+  });
+
+  it('a phone viewport with touch: drawing with a finger classifies, the digit buttons take taps, and nothing overflows sideways', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    try {
+      const mobile = await phone.newPage();
+      mobile.on('pageerror', (error) => pageErrors.push(error.message));
+      await mobile.goto(`${dev.url}/`);
+      await expect.poll(() => mobile.locator('#model-details').getAttribute('data-loaded-from'), { timeout: 60_000 }).toBe('network');
+      for (const digit of ['1', '7']) {
+        await clearPad(mobile);
+        await drawWithTouch(mobile, CLEAR_DIGITS[digit]!);
+        expect(await expectDeviceAnswerMatchesSdk(mobile, 'mnist-cnn')).toBe(digit);
+      }
+      await mobile.getByRole('button', { name: 'It is a 7', exact: true }).tap();
+      await expect.poll(() => mobile.locator('#thumbnails li').count()).toBe(1);
+      expect(await mobile.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await screenshot(mobile, 'phone');
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('offline after the first visit: with the edge gone, the page still loads from its service worker and classifies on the device, and says the edge is offline', async () => {
+    await expect.poll(() => page.locator('#offline-status').getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+    await dev.stop();
+    await page.reload();
+    await expect.poll(() => page.locator('#model-details').textContent(), { timeout: 60_000 }).toMatch(/loaded from the cache on this device/);
+    await clearPad(page);
+    await drawWithMouse(page, CLEAR_DIGITS['4']!);
+    expect(await expectDeviceAnswerMatchesSdk(page, 'mnist-cnn')).toBe('4');
+    await expect.poll(() => page.locator('#edge-meta').getAttribute('data-state'), { timeout: 30_000 }).toBe('offline');
+    await screenshot(page, 'desktop-6-offline');
+    expect(pageErrors).toEqual([]);
+  });
+});
