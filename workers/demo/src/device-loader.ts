@@ -17,8 +17,7 @@ export async function loadOnDevice(name: string, view: DownloadView): Promise<Cl
   view.bar.removeAttribute('value');
   view.label.textContent = `Starting ${name}…`;
   try {
-    // WASM: ONNX Runtime's WebGPU wasm is too large to be served as a Workers static asset (.assetsignore).
-    return await loadClassifier(`/v1/models/${name}/manifest.json`, { backend: 'wasm', onProgress: (event) => showProgress(view, event) });
+    return await loadClassifier(`/v1/models/${name}/manifest.json`, { onProgress: (event) => showProgress(view, event) });
   } finally {
     view.box.hidden = true;
   }

@@ -1,5 +1,5 @@
 import { connectEdge, type EdgeClassifier } from 'edgetune';
-import { describeError } from './notices.ts';
+import { describeError, isUnfinishedDrawing } from './notices.ts';
 import { showTop } from './top-list.ts';
 
 /**
@@ -42,8 +42,12 @@ export class EdgePanel {
       this.meta.textContent = `${ms.toFixed(0)} ms round trip · ${edge.name} ${edge.version} on the edge Worker`;
     } catch (error) {
       if (model !== this.#model) return;
-      this.#edge = undefined;
       showTop(this.list, undefined, drawingVersion);
+      if (isUnfinishedDrawing(error)) {
+        this.meta.textContent = 'Keep drawing…';
+        return;
+      }
+      this.#edge = undefined;
       this.meta.dataset.state = 'offline';
       this.meta.textContent = `The edge did not answer, so only this device classifies: ${describeError(error)}`;
     }

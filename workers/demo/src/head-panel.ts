@@ -4,11 +4,8 @@ import { LossChart } from './loss-chart.ts';
 import { describeError, type Notices } from './notices.ts';
 import { asInput, type UserSample } from './user-samples.ts';
 
-/**
- * Stronger than the SDK's defaults (which are tuned to learn a writing style from many samples
- * while forgetting little): here a handful of drawings should visibly change the answer.
- */
-const DEMO_PERSONALIZATION: PersonalizeOptions = { steps: 100, learningRate: 0.02, l2Sp: 0.01 };
+/** The SDK's defaults, tuned to learn a writing style while forgetting little of the rest. */
+const DEMO_PERSONALIZATION: PersonalizeOptions = { steps: 100 };
 
 type HeadChoice = 'personalized' | 'pretrained';
 

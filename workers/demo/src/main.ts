@@ -5,7 +5,7 @@ import { DrawPad } from './draw-pad.ts';
 import { EdgePanel } from './edge-panel.ts';
 import { HeadPanel } from './head-panel.ts';
 import { latestOnly } from './latest-only.ts';
-import { describeError, Notices } from './notices.ts';
+import { describeError, isUnfinishedDrawing, Notices } from './notices.ts';
 import { keepAvailableOffline } from './offline-shell.ts';
 import { showThumbnails } from './sample-thumbnails.ts';
 import { SharePanel } from './share-panel.ts';
@@ -45,9 +45,10 @@ const classifyOnDevice = latestOnly(async () => {
     showTop(deviceTop, prediction, version);
     const backend = current.backend === 'webgpu' ? 'WebGPU' : current.backend.toUpperCase();
     deviceMeta.textContent = `${(performance.now() - started).toFixed(1)} ms on ${backend}`;
-    notices.clear('classify');
   } catch (error) {
-    notices.show('classify', `Classifying on this device failed: ${describeError(error)}`);
+    // Said inside the card: a message above the pad would move it under a pen that is drawing.
+    showTop(deviceTop, undefined, version);
+    deviceMeta.textContent = isUnfinishedDrawing(error) ? 'Keep drawing…' : `Classifying on this device failed: ${describeError(error)}`;
   }
 });
 const classifyAtEdge = latestOnly(() => edge.classify(pad.hasInk ? pad.imageData() : undefined, pad.version));
@@ -119,9 +120,6 @@ async function useModel(name: string): Promise<void> {
     edge.use(name);
     await heads.use(loaded);
     void share.use(name);
-    if (loaded.backend !== 'webgpu' && (await webGpuMissing())) {
-      notices.show('webgpu', 'WebGPU is not available in this browser, so the model runs on WebAssembly (WASM): still fast for digits.', 'info');
-    }
     classifyBoth();
   } catch (error) {
     const fallback = classifier?.name;
@@ -138,6 +136,10 @@ async function useModel(name: string): Promise<void> {
   }
 }
 
+// Said before the model loads, so the page does not shift under a pen that is already drawing.
+void webGpuMissing().then((missing) => {
+  if (missing) notices.show('webgpu', 'WebGPU is not available in this browser, so the model runs on WebAssembly (WASM): still fast for digits.', 'info');
+});
 const remembered = settings.get('model');
 void useModel(MODELS.find((name) => name === remembered) ?? MODELS[0]);
 void refreshSamples();

@@ -1,4 +1,4 @@
-import { isEdgetuneError } from 'edgetune';
+import { ErrorCodes, isEdgetuneError } from 'edgetune';
 
 export type NoticeKind = 'error' | 'info';
 
@@ -39,4 +39,9 @@ export class Notices {
 export function describeError(error: unknown): string {
   if (isEdgetuneError(error)) return `${error.message} (${error.code})`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The SDK refuses a drawing with too little ink to read (e.g. the first dot of a stroke): not a failure. */
+export function isUnfinishedDrawing(error: unknown): boolean {
+  return isEdgetuneError(error) && error.code === ErrorCodes.INPUT_RANGE;
 }
