@@ -3,7 +3,9 @@ export class LossChart {
   #losses: number[] = [];
   #steps = 0;
 
-  constructor(private readonly canvas: HTMLCanvasElement) {}
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    this.#draw();
+  }
 
   start(steps: number): void {
     this.#losses = [];
@@ -25,7 +27,12 @@ export class LossChart {
     context.strokeStyle = '#ccd';
     context.strokeRect(0.5, 0.5, width - 1, height - 1);
     const losses = this.#losses;
-    if (losses.length === 0) return;
+    context.fillStyle = '#5b6275';
+    context.font = '13px system-ui, sans-serif';
+    if (losses.length === 0) {
+      context.fillText('The training loss appears here, step by step, when you personalize.', pad + 4, height / 2);
+      return;
+    }
     const top = Math.max(...losses);
     const bottom = Math.min(0, ...losses);
     const x = (step: number) => pad + (step / Math.max(1, this.#steps - 1)) * (width - 2 * pad);
@@ -36,7 +43,6 @@ export class LossChart {
     losses.forEach((loss, step) => (step === 0 ? context.moveTo(x(step), y(loss)) : context.lineTo(x(step), y(loss))));
     context.stroke();
     context.fillStyle = '#333';
-    context.font = '12px system-ui, sans-serif';
     context.fillText(`loss ${losses.at(-1)!.toFixed(3)} · step ${losses.length}/${this.#steps}`, pad + 4, pad + 12);
     this.canvas.setAttribute('aria-label', `Training loss: ${losses[0]!.toFixed(3)} at the first step, ${losses.at(-1)!.toFixed(3)} at step ${losses.length} of ${this.#steps}`);
   }
