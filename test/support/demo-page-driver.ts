@@ -46,7 +46,7 @@ export async function drawWithMouse(page: Page, strokes: readonly Stroke[], shif
 export async function drawWithTouch(page: Page, strokes: readonly Stroke[]): Promise<void> {
   const box = await padBox(page);
   const session = await page.context().newCDPSession(page);
-  const touch = (type: string, points: Array<{ x: number; y: number }>) => session.send('Input.dispatchTouchEvent', { type, touchPoints: points });
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: Array<{ x: number; y: number }>) => session.send('Input.dispatchTouchEvent', { type, touchPoints: points });
   try {
     for (const stroke of strokes) {
       const points = stroke.map(([x, y]) => ({ x: box.x + x * box.width, y: box.y + y * box.height }));
