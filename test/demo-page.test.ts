@@ -80,7 +80,7 @@ describe('the demo page', () => {
     await screenshot(page, 'desktop-1-downloading');
     await modelLoaded(page, 'network');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    await expect.poll(() => page.locator('#model-details').textContent()).toMatch(/mnist-cnn \d+\.\d+\.\d+ · 99\.\d\d% .* downloaded · runs on WASM/);
+    await expect.poll(() => page.locator('#model-details').textContent()).toMatch(/mnist-cnn \d+\.\d+\.\d+ · 99\.\d\d% .* downloaded · runs on WASM in a Web Worker \(onnxruntime-web [\d.]+ \(wasm, \d+ threads?\)\)/);
 
     for (const [digit, strokes] of Object.entries(CLEAR_DIGITS)) {
       await clearPad(page);
@@ -91,6 +91,12 @@ describe('the demo page', () => {
       await expect.poll(() => page.locator('#edge-meta').textContent()).toMatch(/\d+ ms round trip/);
     }
     await screenshot(page, 'desktop-2-classified');
+
+    // The keyboard pen: lift it, move up, lower it, draw a stroke down: a 1.
+    await clearPad(page);
+    await page.locator('#pad').focus();
+    for (const key of [...Array<string>(5).fill('ArrowUp'), 'Space', ...Array<string>(10).fill('ArrowDown'), 'Space']) await page.keyboard.press(key);
+    expect(await expectDeviceAnswerMatchesSdk(page, 'mnist-cnn')).toBe('1');
   });
 
   it("serves ONNX Runtime's wasm crossOriginIsolated, the WebGPU build (over the 25 MiB asset limit) gzip-packed: the browser gets the original bytes", async () => {

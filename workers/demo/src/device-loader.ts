@@ -41,6 +41,6 @@ export function describeModel(classifier: Classifier): string {
   const backend = classifier.backend === 'webgpu' ? 'WebGPU' : classifier.backend.toUpperCase();
   return (
     `${classifier.name} ${classifier.version} · ${(testAccuracy.value * 100).toFixed(2)}% on the ${testAccuracy.total.toLocaleString('en')} MNIST test images · ` +
-    `${source}${classifier.offline ? ' (offline)' : ''} · runs on ${backend} in a Web Worker`
+    `${source}${classifier.offline ? ' (offline)' : ''} · runs on ${backend} in a Web Worker (${classifier.runtime})`
   );
 }
