@@ -54,7 +54,7 @@ await runCli(async () => {
       '',
       `edgetune edge is up:`,
       `  ${url}/                      the demo page: draw, classify, correct, personalize, share`,
-      `  ${url}/api.html              the API's routes`,
+      `  ${url}/api                   the API's routes`,
       `  ${url}/v1/models             published models`,
       ...names.map((name) => `  ${url}/v1/models/${name}/manifest.json`),
       `  curl -X POST -H 'Content-Type: image/png' --data-binary @digit.png ${url}/v1/models/${names[0] ?? 'mnist-cnn'}/classify`,
