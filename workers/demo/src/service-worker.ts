@@ -53,7 +53,8 @@ async function networkFirst(request: Request): Promise<Response> {
     return await fetch(request);
   } catch (error) {
     const cache = await caches.open(CACHE);
-    const cached = await cache.match(request.mode === 'navigate' ? '/' : request, { ignoreSearch: true });
+    // The page may be opened with a query string; other pages are cached only if listed.
+    const cached = await cache.match(request, { ignoreSearch: new URL(request.url).pathname === '/' });
     if (cached) return cached;
     throw error;
   }
