@@ -1,4 +1,4 @@
-import { loadClassifier, type Classifier, type LoadProgress } from 'edgetune';
+import { loadClassifier, type Backend, type Classifier, type LoadProgress } from 'edgetune';
 
 export interface DownloadView {
   readonly box: HTMLElement;
@@ -38,9 +38,13 @@ function showProgress(view: DownloadView, event: LoadProgress): void {
 export function describeModel(classifier: Classifier): string {
   const { testAccuracy } = classifier.manifest;
   const source = { network: 'downloaded', cache: 'loaded from the cache on this device', mixed: 'partly loaded from the cache' }[classifier.loadedFrom];
-  const backend = classifier.backend === 'webgpu' ? 'WebGPU' : classifier.backend.toUpperCase();
+  const backend = backendName(classifier.backend);
   return (
     `${classifier.name} ${classifier.version} · ${(testAccuracy.value * 100).toFixed(2)}% on the ${testAccuracy.total.toLocaleString('en')} MNIST test images · ` +
     `${source}${classifier.offline ? ' (offline)' : ''} · runs on ${backend} in a Web Worker (${classifier.runtime})`
   );
+}
+
+export function backendName(backend: Backend): string {
+  return backend === 'webgpu' ? 'WebGPU' : backend.toUpperCase();
 }

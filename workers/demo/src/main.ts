@@ -1,5 +1,5 @@
 import type { Classifier } from 'edgetune';
-import { describeModel, loadOnDevice } from './device-loader.ts';
+import { backendName, describeModel, loadOnDevice } from './device-loader.ts';
 import { element, settings } from './dom.ts';
 import { DrawPad } from './draw-pad.ts';
 import { EdgePanel } from './edge-panel.ts';
@@ -38,13 +38,13 @@ const classifyOnDevice = latestOnly(async () => {
     deviceMeta.textContent = current === undefined ? '' : 'Draw a digit in the box.';
     return;
   }
+  const image = pad.imageData();
   const started = performance.now();
   try {
-    const prediction = await current.classify(pad.imageData());
+    const prediction = await current.classify(image);
     if (current !== classifier) return;
     showTop(deviceTop, prediction, version);
-    const backend = current.backend === 'webgpu' ? 'WebGPU' : current.backend.toUpperCase();
-    deviceMeta.textContent = `${(performance.now() - started).toFixed(1)} ms on ${backend}`;
+    deviceMeta.textContent = `${(performance.now() - started).toFixed(1)} ms on ${backendName(current.backend)}`;
   } catch (error) {
     // Said inside the card: a message above the pad would move it under a pen that is drawing.
     showTop(deviceTop, undefined, version);
