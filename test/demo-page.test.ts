@@ -97,6 +97,8 @@ describe('the demo page', () => {
     await page.locator('#pad').focus();
     for (const key of [...Array<string>(5).fill('ArrowUp'), 'Space', ...Array<string>(10).fill('ArrowDown'), 'Space']) await page.keyboard.press(key);
     expect(await expectDeviceAnswerMatchesSdk(page, 'mnist-cnn')).toBe('1');
+    // Screen readers hear both answers once the stroke is done.
+    await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/^This device reads 1: [\d.]+%; the edge reads 1: [\d.]+%\.$/);
   });
 
   it("serves ONNX Runtime's wasm crossOriginIsolated, the WebGPU build (over the 25 MiB asset limit) gzip-packed: the browser gets the original bytes", async () => {

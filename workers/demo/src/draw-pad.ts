@@ -133,6 +133,8 @@ export class DrawPad extends EventTarget {
       if (this.#pen.down) {
         this.#line(this.#pen, this.#pen);
         this.#changed();
+      } else {
+        this.dispatchEvent(new Event('strokeend'));
       }
     } else if (event.key === 'Delete' || event.key === 'Backspace') {
       this.clear();

@@ -61,6 +61,15 @@ const heads = new HeadPanel(notices, listSamples, classifyOnDevice);
 const share = new SharePanel(notices, listSamples);
 
 pad.addEventListener('change', classifyBoth);
+// Screen readers hear the answers once a stroke is done, not at every move of the pen.
+let announcement: ReturnType<typeof setTimeout> | undefined;
+pad.addEventListener('strokeend', () => {
+  clearTimeout(announcement);
+  announcement = setTimeout(() => {
+    const answer = (list: string) => document.querySelector(`#${list} li`)?.getAttribute('aria-label') ?? 'no answer';
+    element('announcer', HTMLElement).textContent = `This device reads ${answer('device-top')}; the edge reads ${answer('edge-top')}.`;
+  }, 600);
+});
 element('clear', HTMLButtonElement).addEventListener('click', () => pad.clear());
 
 // "That's wrong, it is a _": one button per digit.
