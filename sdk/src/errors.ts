@@ -40,6 +40,12 @@ export const ErrorCodes = {
   HEAD_STORAGE: 'E_HEAD_STORAGE',
   /** No head is stored under that key. */
   HEAD_NOT_FOUND: 'E_HEAD_NOT_FOUND',
+  /** A head was saved for another version of this model; repersonalize(key) retrains it on this one from its kept samples. */
+  HEAD_STALE: 'E_HEAD_STALE',
+  /** A head was saved without its samples, so it cannot be re-personalized; personalize again. */
+  HEAD_NO_SAMPLES: 'E_HEAD_NO_SAMPLES',
+  /** The model version was withdrawn by its publisher; the edge names the version that replaces it (HTTP 410). */
+  VERSION_WITHDRAWN: 'E_VERSION_WITHDRAWN',
   /** The edge has no such model, version, file or route (HTTP 404). */
   NOT_FOUND: 'E_NOT_FOUND',
   /** The edge refused the key: missing, unknown or revoked app key, or a wrong admin key (HTTP 401). */

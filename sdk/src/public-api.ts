@@ -4,7 +4,7 @@ export type { ClassifierContract } from './client/classifier-contract.ts';
 export { connectEdge, EdgeClassifier, type ConnectEdgeOptions } from './client/edge-classifier.ts';
 export type { LoadClassifierOptions, ModelSource } from './client/load-classifier.ts';
 export type { Prediction, ScoredLabel } from './client/prediction.ts';
-export type { EngineInfo, LoadProgress, RuntimeInfo } from './engine/engine-protocol.ts';
+export type { EngineInfo, LoadProgress, RuntimeInfo, UpdateCheck } from './engine/engine-protocol.ts';
 export type { LoadPhase } from './loading/load-progress.ts';
 export type { PreloadRuntimeOptions } from './client/preload-runtime.ts';
 export type { Backend, BackendRequest } from './engine/ort-types.ts';

@@ -1,6 +1,6 @@
 import { transfer } from 'comlink';
 import type { Manifest } from '../artifacts/manifest.ts';
-import type { EngineApi, EngineInfo, LoadProgress, LoadRequest } from '../engine/engine-protocol.ts';
+import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, UpdateCheck } from '../engine/engine-protocol.ts';
 import type { Backend } from '../engine/ort-types.ts';
 import { EdgetuneError, errorCodeOf, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
@@ -114,6 +114,22 @@ export class Classifier implements ClassifierContract {
   /** True when the network was unreachable and a cached version was loaded. */
   get offline(): boolean {
     return this.#info.offline;
+  }
+  /**
+   * The version asked for when it was withdrawn at the edge and `version` is its replacement
+   * (an E_VERSION_WITHDRAWN warning was logged); undefined otherwise.
+   */
+  get withdrawnVersion(): string | undefined {
+    return this.#info.withdrawn?.version;
+  }
+
+  /**
+   * Asks the model's source whether a load now would get another version (a newer one, or the
+   * replacement of a withdrawn one); loads nothing. The next loadClassifier() with the same source
+   * picks it up. Never throws for an unreachable source: `offline` and `error` say so.
+   */
+  checkForUpdate(): Promise<UpdateCheck> {
+    return this.#call((api) => api.checkForUpdate());
   }
 
   async classify(input: ClassifierInput, options: ClassifyOptions = {}): Promise<Prediction> {

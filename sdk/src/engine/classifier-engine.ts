@@ -5,7 +5,7 @@ import type { HeadStore } from '../heads/head-store.ts';
 import { PersonalizationHost } from '../personalize/personalization-host.ts';
 import type { StepProgress } from '../personalize/personalize-report.ts';
 import { checkSessions } from './check-sessions.ts';
-import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest, PersonalizeResult, RuntimeInfo } from './engine-protocol.ts';
+import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest, PersonalizeResult, RuntimeInfo, UpdateCheck } from './engine-protocol.ts';
 import type { InferenceSession, OrtTensor, Runtime, RuntimeSelector } from './ort-types.ts';
 import { JoinedProgress } from './runtime-progress.ts';
 import { RuntimeStarter, type RuntimeRequest } from './runtime-start.ts';
@@ -16,17 +16,21 @@ export interface LoadedFiles {
   readonly files: Record<CheckpointFileName, Uint8Array>;
   readonly source: 'network' | 'cache' | 'mixed';
   readonly offline: boolean;
+  readonly withdrawn?: EngineInfo['withdrawn'];
 }
 
 /** What differs between the browser worker and the Node worker thread. */
 export interface EnginePlatform {
   readonly selectRuntime: RuntimeSelector;
   loadFiles(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<LoadedFiles>;
+  /** Which version the request's source would load now (see check-for-update.ts). */
+  checkForUpdate(request: LoadRequest, current: string): Promise<UpdateCheck>;
   /** Where saveHead() keeps heads: IndexedDB in the browser, a directory in Node. */
   openHeadStore(): Promise<HeadStore>;
 }
 
 interface Loaded {
+  readonly request: LoadRequest;
   readonly runtime: Runtime;
   readonly manifest: Manifest;
   readonly session: InferenceSession;
@@ -115,7 +119,7 @@ export class ClassifierEngine implements EngineApi {
         return storePromise;
       },
     );
-    this.#loaded = { runtime, manifest, session, head };
+    this.#loaded = { request, runtime, manifest, session, head };
     return {
       manifest: checkpoint.manifest,
       backend: runtime.backend,
@@ -124,7 +128,13 @@ export class ClassifierEngine implements EngineApi {
       runChunk: runtime.runChunk,
       source: checkpoint.source,
       offline: checkpoint.offline,
+      ...(checkpoint.withdrawn ? { withdrawn: checkpoint.withdrawn } : {}),
     };
+  }
+
+  checkForUpdate(): Promise<UpdateCheck> {
+    const loaded = this.#requireLoaded();
+    return this.platform.checkForUpdate(loaded.request, loaded.manifest.version);
   }
 
   async #createSession(runtime: Runtime, bytes: Uint8Array, file: string): Promise<InferenceSession> {

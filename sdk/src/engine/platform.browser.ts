@@ -1,5 +1,6 @@
 import type { ArtifactStore } from '../loading/artifact-store.ts';
 import { openCacheApiStore } from '../loading/cache-api-store.browser.ts';
+import { checkForUpdate } from '../loading/check-for-update.ts';
 import { loadCheckpoint } from '../loading/load-checkpoint.ts';
 import { openIndexedDbHeadStore } from '../heads/indexeddb-head-store.browser.ts';
 import type { EnginePlatform } from './classifier-engine.ts';
@@ -24,5 +25,11 @@ function createBrowserLoader(): EnginePlatform['loadFiles'] {
  * WASM), fetch with the Cache API, and IndexedDB for personalized heads.
  */
 export function browserPlatform(): EnginePlatform {
-  return { selectRuntime: selectBrowserRuntime, loadFiles: createBrowserLoader(), openHeadStore: () => openIndexedDbHeadStore() };
+  return {
+    selectRuntime: selectBrowserRuntime,
+    loadFiles: createBrowserLoader(),
+    checkForUpdate: (request, current) =>
+      checkForUpdate(checkpointSourceOf(request.source), current, request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
+    openHeadStore: () => openIndexedDbHeadStore(),
+  };
 }

@@ -1,4 +1,5 @@
 import { DirectoryStore } from '../loading/directory-store.node.ts';
+import { checkForUpdate } from '../loading/check-for-update.ts';
 import { loadCheckpoint } from '../loading/load-checkpoint.ts';
 import { localDirectorySource } from '../loading/local-directory-source.node.ts';
 import { DirectoryHeadStore } from '../heads/directory-head-store.node.ts';
@@ -26,5 +27,14 @@ function createNodeLoader(): EnginePlatform['loadFiles'] {
  * directory of personalized heads (EDGETUNE_HEADS_DIR or the user's data dir).
  */
 export function nodePlatform(gate: NativeGate): EnginePlatform {
-  return { selectRuntime: gateRuntime(selectNodeRuntime, gate), loadFiles: createNodeLoader(), openHeadStore: async () => new DirectoryHeadStore() };
+  return {
+    selectRuntime: gateRuntime(selectNodeRuntime, gate),
+    loadFiles: createNodeLoader(),
+    checkForUpdate: (request, current) =>
+      checkForUpdate(checkpointSourceOf(request.source), current, {
+        readLocal: localDirectorySource,
+        ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
+      }),
+    openHeadStore: async () => new DirectoryHeadStore(),
+  };
 }

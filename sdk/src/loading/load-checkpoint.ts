@@ -7,6 +7,7 @@ import { FailSafeStore } from './fail-safe-store.ts';
 import { gatherFiles, type GatherContext } from './gather-files.ts';
 import { HttpStatusError } from './http-get.ts';
 import { describeCause, NetworkUnreachableError, throwIfAborted } from './load-errors.ts';
+import { VersionWithdrawnError } from './withdrawn-version.ts';
 import { ProgressReporter, type ProgressListener } from './load-progress.ts';
 import type { LocalReader } from './local-reader.ts';
 import { decodeManifest, fetchManifestBytes, validateManifest } from './read-manifest.ts';
@@ -45,6 +46,10 @@ export interface LoadedCheckpoint {
   readonly offline: boolean;
   /** The manifest's absolute URL (for an in-memory manifest: its base URL); the cache key. */
   readonly manifestUrl: string;
+  /** Where the manifest was finally read from (after redirects, or the withdrawn version's replacement). */
+  readonly finalUrl: string;
+  /** The version asked for was withdrawn at the edge, so its replacement was loaded instead. */
+  readonly withdrawn?: { readonly version: string; readonly replacement: string };
 }
 
 /**
@@ -65,8 +70,9 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
   // Where file names resolve: the manifest's URL after redirects (an edge's "latest" alias redirects
   // to a versioned URL); the requested URL stays the cache key.
   let filesBaseUrl = resolved.manifestUrl;
+  let withdrawn: LoadedCheckpoint['withdrawn'];
   try {
-    ({ manifest, finalUrl: filesBaseUrl } = await readManifest(resolved, fetchImpl, options));
+    ({ manifest, finalUrl: filesBaseUrl, withdrawn } = await readManifestOrReplacement(resolved, fetchImpl, options, warn));
   } catch (error) {
     // Like no network at all: the server is down, overloaded (5xx, 429) or stalled.
     if (!(error instanceof NetworkUnreachableError || (error instanceof HttpStatusError && error.transient))) throw error;
@@ -105,7 +111,36 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     source: fromCache === 0 ? 'network' : fromCache === gathered.length ? 'cache' : 'mixed',
     offline,
     manifestUrl: resolved.manifestUrl,
+    finalUrl: filesBaseUrl,
+    ...(withdrawn ? { withdrawn } : {}),
   };
+}
+
+/**
+ * The manifest; for a version withdrawn at the edge, the manifest of the version the edge names
+ * as its replacement (one step, never a chain), with an E_VERSION_WITHDRAWN warning.
+ */
+async function readManifestOrReplacement(
+  resolved: ResolvedSource,
+  fetchImpl: typeof fetch,
+  options: LoadCheckpointOptions,
+  warn: (warning: EdgetuneError) => void,
+): Promise<{ manifest: Manifest; finalUrl: string; withdrawn?: LoadedCheckpoint['withdrawn'] }> {
+  try {
+    return await readManifest(resolved, fetchImpl, options);
+  } catch (error) {
+    if (!(error instanceof VersionWithdrawnError) || !error.replacement) throw error;
+    const { replacement } = error;
+    const read = await readManifest({ manifestUrl: replacement.manifestUrl, location: 'remote' }, fetchImpl, options);
+    if (read.manifest.version !== replacement.version) {
+      throw new EdgetuneError(
+        ErrorCodes.MANIFEST_INVALID,
+        `${resolved.manifestUrl} was withdrawn in favour of ${replacement.version}, but ${replacement.manifestUrl} holds version ${read.manifest.version}; re-publish the model.`,
+      );
+    }
+    warn(new EdgetuneError(ErrorCodes.VERSION_WITHDRAWN, `${error.message} Loaded ${read.manifest.name}@${replacement.version} instead.`, { cause: error }));
+    return { ...read, withdrawn: { version: error.version, replacement: replacement.version } };
+  }
 }
 
 async function readManifest(

@@ -9,6 +9,7 @@ export function exposeEngine(engine: ClassifierEngine, endpoint?: Endpoint): voi
   installErrorTransfer();
   const api: EngineApi = {
     load: (request, onProgress) => engine.load(request, onProgress),
+    checkForUpdate: () => engine.checkForUpdate(),
     startRuntime: (request, onProgress) => engine.startRuntime(request, onProgress),
     classify: async (pixels, count) => {
       const probs = await engine.classify(pixels, count);
