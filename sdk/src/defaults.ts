@@ -21,6 +21,8 @@ export const DEFAULTS = {
   runtimeStartTimeoutMs: 20_000,
   /** Ranked labels in a prediction's `top`: options.topK. */
   topK: 3,
+  /** Samples saveHead(key, { keepSamples: true }) keeps with a head, the most recent ones (784 bytes each). */
+  maxKeptSamples: 1000,
 } as const;
 
 /** The environment variables the Node build reads. */

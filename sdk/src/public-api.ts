@@ -11,7 +11,7 @@ export type { Backend, BackendRequest } from './engine/ort-types.ts';
 export type { ClassifierInput } from './input/to-model-input.ts';
 export type { Manifest } from './artifacts/manifest.ts';
 export { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError, isEdgetuneError, isErrorCode, type ErrorCode } from './errors.ts';
-export type { PersonalizeCallOptions } from './client/classifier.ts';
+export type { PersonalizeCallOptions, RepersonalizeOptions, SaveHeadOptions } from './client/classifier.ts';
 export type { LabelledSample } from './client/personalize-samples.ts';
 export type { PersonalizeOptions } from './personalize/personalize-options.ts';
 export type { PersonalizeReport, StepProgress } from './personalize/personalize-report.ts';

@@ -4,7 +4,7 @@ import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, UpdateCheck } fr
 import type { Backend } from '../engine/ort-types.ts';
 import { EdgetuneError, errorCodeOf, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
-import type { HeadSummary } from '../heads/head-record.ts';
+import { validateHeadKey, type HeadSummary } from '../heads/head-record.ts';
 import { resolvePersonalizeOptions, type PersonalizeOptions } from '../personalize/personalize-options.ts';
 import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
 import { callbackProxy } from './callback-proxy.ts';
@@ -28,6 +28,17 @@ export interface PersonalizeCallOptions extends PersonalizeOptions {
    * the head stays personalized.
    */
   readonly uploader?: { add(input: ClassifierInput, label: string): Promise<string> };
+}
+
+export interface SaveHeadOptions {
+  /** Store the samples the head was personalized on with it (on this device only), for repersonalize(). Default false. */
+  readonly keepSamples?: boolean;
+}
+
+export interface RepersonalizeOptions extends PersonalizeOptions {
+  readonly onStep?: (progress: StepProgress) => void;
+  /** Aborting stops before the next step; the head in use and the saved one stay as they were (E_ABORTED). */
+  readonly signal?: AbortSignal;
 }
 
 /** The largest batch sent to the worker in one message when the runtime sets no run size (WebGPU). */
@@ -195,6 +206,26 @@ export class Classifier implements ClassifierContract {
       l2Sp: options.l2Sp,
       seed: options.seed,
     });
+    const transfers = [packed.pixels.buffer, packed.labels.buffer, ...(replay ? [replay.pixels.buffer, replay.labels.buffer] : [])];
+    const result = await this.#cancellableCall(options, (callId, onStep) => (api) =>
+      api.personalize(
+        transfer({ pixels: packed.pixels, labels: packed.labels, ...(replay ? { replay } : {}), options: resolved, callId }, transfers),
+        onStep ? callbackProxy(onStep) : undefined,
+      ),
+    );
+    this.#head = result.head;
+    const { uploader } = options;
+    if (uploader !== undefined) {
+      await Promise.all(samples.map((sample) => uploader.add(sample.input, typeof sample.label === 'number' ? this.labels[sample.label]! : sample.label)));
+    }
+    return result.report;
+  }
+
+  /** A training call in the worker that options.signal can abort (before it starts, or between steps). */
+  async #cancellableCall<T>(
+    options: { readonly signal?: AbortSignal; readonly onStep?: (progress: StepProgress) => void },
+    start: (callId: number, onStep: ((progress: StepProgress) => void) | undefined) => (api: EngineApi) => Promise<T>,
+  ): Promise<T> {
     if (options.onStep !== undefined && typeof options.onStep !== 'function') throw new InputTypeError('options.onStep must be a function');
     const { signal } = options;
     const abortedBeforeStart = () => new EdgetuneError(ErrorCodes.ABORTED, 'personalization was aborted before it started; the head is unchanged');
@@ -205,21 +236,12 @@ export class Classifier implements ClassifierContract {
     const cancel = () => void this.#connection?.api.cancel(callId).catch(() => undefined);
     signal?.addEventListener('abort', cancel, { once: true });
     try {
-      const transfers = [packed.pixels.buffer, packed.labels.buffer, ...(replay ? [replay.pixels.buffer, replay.labels.buffer] : [])];
-      const result = await this.#call((api) => {
+      const task = start(callId, options.onStep);
+      return await this.#call((api) => {
         // Aborted while a crashed worker was being replaced: the request was never sent.
         if (signal?.aborted) throw abortedBeforeStart();
-        return api.personalize(
-          transfer({ pixels: packed.pixels, labels: packed.labels, ...(replay ? { replay } : {}), options: resolved, callId }, transfers),
-          options.onStep ? callbackProxy(options.onStep) : undefined,
-        );
+        return task(api);
       });
-      this.#head = result.head;
-      const { uploader } = options;
-      if (uploader !== undefined) {
-        await Promise.all(samples.map((sample) => uploader.add(sample.input, typeof sample.label === 'number' ? this.labels[sample.label]! : sample.label)));
-      }
-      return result.report;
     } finally {
       signal?.removeEventListener('abort', cancel);
     }
@@ -247,13 +269,46 @@ export class Classifier implements ClassifierContract {
     this.#head = kept;
   }
 
-  /** Persists the current head under `key` (IndexedDB in browsers, a directory in Node). */
-  saveHead(key: string): Promise<HeadSummary> {
-    return this.#call((api) => api.saveHead(key));
+  /**
+   * Persists the current head under `key` (IndexedDB in browsers, a directory in Node). With
+   * `keepSamples: true` (ask the user first) the samples it was personalized on are stored with
+   * it, on this device only, so that repersonalize(key) can retrain it on a new model version.
+   */
+  saveHead(key: string, options: SaveHeadOptions = {}): Promise<HeadSummary> {
+    const keepSamples = options?.keepSamples;
+    if (keepSamples !== undefined && typeof keepSamples !== 'boolean') throw new InputTypeError('options.keepSamples must be a boolean');
+    return this.#call((api) => api.saveHead(key, { keepSamples: keepSamples === true }));
   }
 
-  async loadHead(key: string): Promise<void> {
-    this.#head = await this.#call((api) => api.loadHead(key));
+  /**
+   * Installs the head saved under `key`. One saved for another version of this model is never
+   * applied: E_HEAD_STALE, unless `repersonalize: true` retrains it on this version from the
+   * samples kept with it (E_HEAD_NO_SAMPLES if there are none).
+   */
+  async loadHead(key: string, options: { readonly repersonalize?: boolean } = {}): Promise<void> {
+    try {
+      this.#head = await this.#call((api) => api.loadHead(key));
+    } catch (error) {
+      if (options?.repersonalize !== true || errorCodeOf(error) !== ErrorCodes.HEAD_STALE) throw error;
+      await this.repersonalize(key);
+    }
+  }
+
+  /**
+   * Retrains the head saved under `key` on this classifier's version, from the pretrained head,
+   * on the samples kept with it (saveHead(key, { keepSamples: true })) and with the settings it
+   * was trained with (override any in `options`); saves the new head under the same key and
+   * installs it. On failure or abort the head in use and the saved one stay as they were.
+   */
+  async repersonalize(key: string, options: RepersonalizeOptions = {}): Promise<{ report: PersonalizeReport; head: HeadSummary }> {
+    validateHeadKey(key);
+    const overrides = definedSettings(options);
+    resolvePersonalizeOptions(overrides);
+    const result = await this.#cancellableCall(options, (callId, onStep) => (api) =>
+      api.repersonalize({ key, overrides, callId }, onStep ? callbackProxy(onStep) : undefined),
+    );
+    this.#head = result.head;
+    return { report: result.report, head: result.saved };
   }
 
   listHeads(): Promise<HeadSummary[]> {
@@ -345,6 +400,11 @@ export class Classifier implements ClassifierContract {
       );
     }
   }
+}
+
+function definedSettings(options: PersonalizeOptions): PersonalizeOptions {
+  const { steps, learningRate, batchSize, momentum, l2Sp, seed } = options ?? {};
+  return Object.fromEntries(Object.entries({ steps, learningRate, batchSize, momentum, l2Sp, seed }).filter(([, value]) => value !== undefined));
 }
 
 /** Runs a worker call that fails if the worker dies or the signal aborts, instead of hanging. */

@@ -5,7 +5,7 @@ import type { HeadStore } from '../heads/head-store.ts';
 import { PersonalizationHost } from '../personalize/personalization-host.ts';
 import type { StepProgress } from '../personalize/personalize-report.ts';
 import { checkSessions } from './check-sessions.ts';
-import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest, PersonalizeResult, RuntimeInfo, UpdateCheck } from './engine-protocol.ts';
+import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest, PersonalizeResult, RepersonalizeRequest, RepersonalizeResult, RuntimeInfo, UpdateCheck } from './engine-protocol.ts';
 import type { InferenceSession, OrtTensor, Runtime, RuntimeSelector } from './ort-types.ts';
 import { JoinedProgress } from './runtime-progress.ts';
 import { RuntimeStarter, type RuntimeRequest } from './runtime-start.ts';
@@ -221,26 +221,40 @@ export class ClassifierEngine implements EngineApi {
     };
     check(request.pixels, request.labels, 'samples');
     if (request.replay) check(request.replay.pixels, request.replay.labels, 'options.replay');
-    if (!Number.isSafeInteger(request.callId) || this.#personalizing.has(request.callId)) {
-      throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `personalize needs a call id not in use, got ${request.callId}`);
+    return this.#cancellable(request.callId, async (isCancelled) => {
+      const report = await loaded.head.personalize({ pixels: request.pixels, labels: request.labels }, request.replay, request.options, onStep, isCancelled);
+      return { report, head: loaded.head.exportHead() };
+    });
+  }
+
+  repersonalize(request: RepersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<RepersonalizeResult> {
+    const loaded = this.#requireLoaded();
+    return this.#cancellable(request.callId, async (isCancelled) => {
+      const { report, head } = await loaded.head.repersonalize(request.key, request.overrides ?? {}, onStep, isCancelled);
+      return { report, head: loaded.head.exportHead(), saved: head };
+    });
+  }
+
+  /** Queues a training call like classify (ONNX Runtime Web runs one session at a time) that cancel(callId) can stop. */
+  #cancellable<T>(callId: number, task: (isCancelled: () => boolean) => Promise<T>): Promise<T> {
+    if (!Number.isSafeInteger(callId) || this.#personalizing.has(callId)) {
+      throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `personalize needs a call id not in use, got ${callId}`);
     }
     // Registered on arrival, so a cancel() sent after this request finds it even while it is queued.
     const call = { cancelled: false };
-    this.#personalizing.set(request.callId, call);
+    this.#personalizing.set(callId, call);
     const isCancelled = () => call.cancelled || this.#disposed;
-    // Queued like classify: ONNX Runtime Web runs one session at a time.
     const result = this.#enqueue(async () => {
       if (call.cancelled) throw new EdgetuneError(ErrorCodes.ABORTED, 'personalization was aborted before it started; the head is unchanged');
       try {
-        const report = await loaded.head.personalize({ pixels: request.pixels, labels: request.labels }, request.replay, request.options, onStep, isCancelled);
-        return { report, head: loaded.head.exportHead() };
+        return await task(isCancelled);
       } catch (error) {
         // Stopped by dispose(), not by its caller.
         if (this.#disposed && !call.cancelled && errorCodeOf(error) === ErrorCodes.ABORTED) throw disposedError();
         throw error;
       }
     });
-    const forget = () => this.#personalizing.delete(request.callId);
+    const forget = () => this.#personalizing.delete(callId);
     result.then(forget, forget);
     return result;
   }
@@ -265,8 +279,10 @@ export class ClassifierEngine implements EngineApi {
     await this.#enqueue(async () => loaded.head.importHead(bytes));
   }
 
-  saveHead(key: string) {
-    return this.#requireLoaded().head.saveHead(key);
+  saveHead(key: string, options?: { keepSamples?: boolean }) {
+    const keepSamples = options?.keepSamples;
+    if (keepSamples !== undefined && typeof keepSamples !== 'boolean') throw new EdgetuneError(ErrorCodes.INPUT_TYPE, 'options.keepSamples must be a boolean');
+    return this.#requireLoaded().head.saveHead(key, { keepSamples: keepSamples === true });
   }
 
   async loadHead(key: string): Promise<Uint8Array> {

@@ -145,6 +145,8 @@ export interface HeadSummary {
   readonly byteLength: number;
   readonly steps?: number;
   readonly samples?: number;
+  /** Samples kept with the head for re-personalization (saveHead(key, { keepSamples: true })). */
+  readonly keptSamples?: number;
 }
 
 /** Personalization settings, every one resolved (see PersonalizeOptions for their meaning). */
@@ -238,6 +240,19 @@ export interface PersonalizeResult {
   readonly head: Uint8Array;
 }
 
+/** repersonalize(): the head saved under `key` retrained on this version from the samples kept with it. */
+export interface RepersonalizeRequest {
+  readonly key: string;
+  /** Overrides of the settings stored with the samples (validated in the worker). */
+  readonly overrides: Partial<PersonalizeSettings>;
+  readonly callId: number;
+}
+
+export interface RepersonalizeResult extends PersonalizeResult {
+  /** The new head as saved under the same key, its samples kept. */
+  readonly saved: HeadSummary;
+}
+
 export interface EngineApi {
   load(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<EngineInfo>;
   /** Asks the loaded model's source which version a new load would get; never throws for an unreachable source. */
@@ -252,7 +267,9 @@ export interface EngineApi {
   resetHead(): Promise<void>;
   exportHead(): Promise<Uint8Array>;
   importHead(bytes: Uint8Array): Promise<void>;
-  saveHead(key: string): Promise<HeadSummary>;
+  /** `keepSamples`: store the samples of the head's personalization with it, for repersonalize(). */
+  saveHead(key: string, options?: { keepSamples?: boolean }): Promise<HeadSummary>;
+  repersonalize(request: RepersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<RepersonalizeResult>;
   /** Installs the head saved under `key` and returns its bytes (for restoring after a worker restart). */
   loadHead(key: string): Promise<Uint8Array>;
   listHeads(): Promise<HeadSummary[]>;
