@@ -17,12 +17,16 @@ export interface LoadedFiles {
   readonly source: 'network' | 'cache' | 'mixed';
   readonly offline: boolean;
   readonly withdrawn?: EngineInfo['withdrawn'];
+  /** The lease on the cached files (released on dispose). */
+  readonly lease?: string;
 }
 
 /** What differs between the browser worker and the Node worker thread. */
 export interface EnginePlatform {
   readonly selectRuntime: RuntimeSelector;
   loadFiles(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<LoadedFiles>;
+  /** Ends a lease loadFiles took: the cache may delete files only it kept. */
+  releaseFiles(lease: string): Promise<void>;
   /** Which version the request's source would load now (see check-for-update.ts). */
   checkForUpdate(request: LoadRequest, current: string): Promise<UpdateCheck>;
   /** Where saveHead() keeps heads: IndexedDB in the browser, a directory in Node. */
@@ -31,6 +35,7 @@ export interface EnginePlatform {
 
 interface Loaded {
   readonly request: LoadRequest;
+  readonly lease: string | undefined;
   readonly runtime: Runtime;
   readonly manifest: Manifest;
   readonly session: InferenceSession;
@@ -119,7 +124,7 @@ export class ClassifierEngine implements EngineApi {
         return storePromise;
       },
     );
-    this.#loaded = { request, runtime, manifest, session, head };
+    this.#loaded = { request, lease: checkpoint.lease, runtime, manifest, session, head };
     return {
       manifest: checkpoint.manifest,
       backend: runtime.backend,
@@ -308,6 +313,7 @@ export class ClassifierEngine implements EngineApi {
     this.#loaded = undefined;
     await this.#queue.catch(() => undefined);
     await loaded?.session.release();
+    if (loaded?.lease) await this.platform.releaseFiles(loaded.lease);
   }
 
   /** Runs `task` after those queued before it; once disposed, queued tasks fail instead of starting. */

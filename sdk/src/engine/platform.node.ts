@@ -1,5 +1,6 @@
 import { DirectoryStore } from '../loading/directory-store.node.ts';
 import { checkForUpdate } from '../loading/check-for-update.ts';
+import { releaseLease } from '../loading/cache-update.ts';
 import { loadCheckpoint } from '../loading/load-checkpoint.ts';
 import { localDirectorySource } from '../loading/local-directory-source.node.ts';
 import { DirectoryHeadStore } from '../heads/directory-head-store.node.ts';
@@ -10,15 +11,21 @@ import type { NativeGate } from './native-gate.node.ts';
 import { selectNodeRuntime } from './runtime.node.ts';
 
 /** Node worker: local directories are read from disk; remote files are cached in a directory by content hash. */
-function createNodeLoader(): EnginePlatform['loadFiles'] {
+function createNodeLoader(): Pick<EnginePlatform, 'loadFiles' | 'releaseFiles'> {
   let store: DirectoryStore | undefined;
-  return async (request, onProgress) =>
-    loadCheckpoint(checkpointSourceOf(request.source), {
-      store: request.cache ? (store ??= new DirectoryStore()) : null,
-      readLocal: localDirectorySource,
-      ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
+  return {
+    loadFiles: async (request, onProgress) =>
+      loadCheckpoint(checkpointSourceOf(request.source), {
+        store: request.cache ? (store ??= new DirectoryStore()) : null,
+        lease: true,
+        readLocal: localDirectorySource,
+        ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      }),
+    releaseFiles: async (lease) => {
+      if (store) await releaseLease(store, lease);
+    },
+  };
 }
 
 /**
@@ -29,7 +36,7 @@ function createNodeLoader(): EnginePlatform['loadFiles'] {
 export function nodePlatform(gate: NativeGate): EnginePlatform {
   return {
     selectRuntime: gateRuntime(selectNodeRuntime, gate),
-    loadFiles: createNodeLoader(),
+    ...createNodeLoader(),
     checkForUpdate: (request, current) =>
       checkForUpdate(checkpointSourceOf(request.source), current, {
         readLocal: localDirectorySource,

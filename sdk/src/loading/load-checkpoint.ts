@@ -1,7 +1,8 @@
 import type { CheckpointFileName, Manifest } from '../artifacts/manifest.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
-import { commitToStore } from './cache-update.ts';
+import { takeLease } from './cache-leases.ts';
+import { commitToStore, releaseLease } from './cache-update.ts';
 import { resolveSource, type CheckpointSource, type ResolvedSource } from './checkpoint-source.ts';
 import { FailSafeStore } from './fail-safe-store.ts';
 import { gatherFiles, type GatherContext } from './gather-files.ts';
@@ -32,6 +33,11 @@ export interface LoadCheckpointOptions {
   readonly fileUrl?: (manifest: Manifest, fileName: string, manifestUrl: string) => string;
   /** Reads paths and file:// URLs; the Node build passes `localDirectorySource`. */
   readonly readLocal?: LocalReader;
+  /**
+   * Keep the cached files of this load from deletion until the lease (LoadedCheckpoint.lease) is
+   * released with releaseLease(): for loads whose files stay in use (a classifier).
+   */
+  readonly lease?: boolean;
 }
 
 export type CheckpointFiles = Record<CheckpointFileName, Uint8Array<ArrayBuffer>> & Record<string, Uint8Array<ArrayBuffer>>;
@@ -50,6 +56,8 @@ export interface LoadedCheckpoint {
   readonly finalUrl: string;
   /** The version asked for was withdrawn at the edge, so its replacement was loaded instead. */
   readonly withdrawn?: { readonly version: string; readonly replacement: string };
+  /** With options.lease and a store: the lease on this version's cached files. */
+  readonly lease?: string;
 }
 
 /**
@@ -96,12 +104,19 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     warn,
     offline,
   };
-  const gathered = await gatherFiles(context, manifest);
-  throwIfAborted(options.signal, 'Loading the model');
-
-  if (store && !offline) {
-    const downloaded = new Map(gathered.filter((file) => !file.fromCache).map((file) => [file.digest.sha256, file.bytes]));
-    await commitToStore(store, resolved.manifestUrl, manifest, downloaded);
+  // Before any file is read or stored, so a concurrent sweep keeps them.
+  const lease = store && options.lease ? await takeLease(store, manifest) : undefined;
+  let gathered;
+  try {
+    gathered = await gatherFiles(context, manifest);
+    throwIfAborted(options.signal, 'Loading the model');
+    if (store && !offline) {
+      const downloaded = new Map(gathered.filter((file) => !file.fromCache).map((file) => [file.digest.sha256, file.bytes]));
+      await commitToStore(store, resolved.manifestUrl, manifest, downloaded);
+    }
+  } catch (error) {
+    if (store && lease) await releaseLease(store, lease);
+    throw error;
   }
   const fromCache = gathered.filter((file) => file.fromCache).length;
   progress.ready(fromCache === gathered.length);
@@ -113,6 +128,7 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     manifestUrl: resolved.manifestUrl,
     finalUrl: filesBaseUrl,
     ...(withdrawn ? { withdrawn } : {}),
+    ...(lease ? { lease } : {}),
   };
 }
 
