@@ -38,7 +38,9 @@ const publish = async (version: string) => {
 const cachedFiles = () => new DirectoryStore({ directory: cacheDir }).listFiles();
 
 beforeAll(async () => {
-  [stateDir, cacheDir, headsDir] = await Promise.all(['edgetune-edge-', 'edgetune-cache-', 'edgetune-heads-'].map((prefix) => mkdtemp(join(tmpdir(), prefix))));
+  stateDir = await mkdtemp(join(tmpdir(), 'edgetune-edge-'));
+  cacheDir = await mkdtemp(join(tmpdir(), 'edgetune-cache-'));
+  headsDir = await mkdtemp(join(tmpdir(), 'edgetune-heads-'));
   // Read by the SDK's worker threads when they start.
   process.env.EDGETUNE_CACHE_DIR = cacheDir;
   process.env.EDGETUNE_HEADS_DIR = headsDir;
