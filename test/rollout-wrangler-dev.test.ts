@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The package as an app imports it: the `node` condition of package.json `exports` (dist/node).
-import { loadClassifier, type Classifier, type LabelledSample } from 'edgetune';
+import { connectEdge, loadClassifier, type Classifier, type LabelledSample } from 'edgetune';
 import { loadMnistSplit, takeFirst, toUnitFloat } from '../scripts/data/mnist.ts';
 import { freePort } from '../scripts/edge/free-port.ts';
 import { publishCheckpointsLocally, publishLocally, withdrawLocally } from '../scripts/edge/publish-local.ts';
@@ -138,13 +138,18 @@ describe('rollout to devices (Node SDK against wrangler dev)', () => {
   it('a withdrawn version: devices on it are told, unpinned loads skip it, pinned loads move to the replacement', async () => {
     const onLatest = await load();
     const pinned = await load({ version: '1.3.0' });
-    expect([onLatest.version, pinned.version]).toEqual(['1.3.0', '1.3.0']);
+    const edge = await connectEdge(dev.url, MODEL);
+    expect([onLatest.version, pinned.version, edge.version]).toEqual(['1.3.0', '1.3.0', '1.3.0']);
+    expect((await edge.checkForUpdate()).available).toBe(false);
     await withdrawLocally(stateDir, MODEL, '1.3.0', { reason: 'regressed' });
 
     const told = await onLatest.checkForUpdate();
     expect(told).toMatchObject({ current: '1.3.0', latest: '1.2.0', available: true, nextLoad: '1.2.0', pinned: false });
     expect(told.withdrawn).toMatchObject({ version: '1.3.0', replacement: '1.2.0', message: expect.stringMatching(/regressed/) });
     expect(await pinned.checkForUpdate()).toMatchObject({ pinned: true, nextLoad: '1.2.0', withdrawn: { version: '1.3.0', replacement: '1.2.0' } });
+    // The edge client (same contract) is told too, and the edge no longer classifies with 1.3.0.
+    expect(await edge.checkForUpdate()).toMatchObject({ current: '1.3.0', latest: '1.2.0', available: true, withdrawn: { version: '1.3.0' } });
+    await expect(edge.classify(samples[0]!.input)).rejects.toMatchObject({ code: 'E_VERSION_WITHDRAWN' });
 
     const moved = await load();
     expect([moved.version, moved.withdrawnVersion]).toEqual(['1.2.0', undefined]);
