@@ -34,7 +34,7 @@ export const ErrorCodes = {
   TRAINING_DIVERGED: 'E_TRAINING_DIVERGED',
   /** A stored or imported head is not valid head data. */
   HEAD_INVALID: 'E_HEAD_INVALID',
-  /** A head belongs to another model, version or head shape. */
+  /** A head belongs to another model or head shape (another version of the same model: E_HEAD_STALE). */
   HEAD_MISMATCH: 'E_HEAD_MISMATCH',
   /** The head store (IndexedDB, directory) failed. */
   HEAD_STORAGE: 'E_HEAD_STORAGE',
