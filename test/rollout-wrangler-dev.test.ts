@@ -9,7 +9,11 @@ import { freePort } from '../scripts/edge/free-port.ts';
 import { publishCheckpointsLocally, publishLocally, withdrawLocally } from '../scripts/edge/publish-local.ts';
 import { startWranglerDev, type WranglerDev } from '../scripts/edge/wrangler-dev.ts';
 import { DirectoryStore } from '../sdk/src/loading/directory-store.node.ts';
+import { openLocalBucket } from '../scripts/publish/local-bucket.ts';
+import { r2ObjectStore } from '../scripts/publish/object-store.ts';
+import { publishModel } from '../scripts/publish/publish-model.ts';
 import { newVersionOf } from './support/model-version.ts';
+import { runScript } from './support/run-script.ts';
 
 /*
  * Rollout to devices, in Node against a real `wrangler dev` (workerd, local R2) started by this
@@ -141,7 +145,11 @@ describe('rollout to devices (Node SDK against wrangler dev)', () => {
     const edge = await connectEdge(dev.url, MODEL);
     expect([onLatest.version, pinned.version, edge.version]).toEqual(['1.3.0', '1.3.0', '1.3.0']);
     expect((await edge.checkForUpdate()).available).toBe(false);
-    await withdrawLocally(stateDir, MODEL, '1.3.0', { reason: 'regressed' });
+    // As a publisher would: npm run publish -- --model mnist-mlp --withdraw 1.3.0 --reason regressed
+    const withdrawn = await runScript('scripts/publish.ts', ['--model', MODEL, '--withdraw', '1.3.0', '--reason', 'regressed', '--persist-to', stateDir]);
+    expect(withdrawn).toMatchObject({ code: 0, stdout: expect.stringMatching(/mnist-mlp@1\.3\.0: withdrawn: .*withdrawn versions: 1\.3\.0/) });
+    const hostile = await runScript('scripts/publish.ts', ['--model', MODEL, '--withdraw', '../1.3.0', '--persist-to', stateDir]);
+    expect(hostile).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error \[E_INPUT_RANGE\]: "\.\.\/1\.3\.0" is not a version/) });
 
     const told = await onLatest.checkForUpdate();
     expect(told).toMatchObject({ current: '1.3.0', latest: '1.2.0', available: true, nextLoad: '1.2.0', pinned: false });
@@ -158,6 +166,22 @@ describe('rollout to devices (Node SDK against wrangler dev)', () => {
 
     await withdrawLocally(stateDir, MODEL, '1.3.0', { restore: true });
     expect((await onLatest.checkForUpdate()).available).toBe(false);
+  });
+
+  it('loads running while a version is published each get one version or the other, complete', async () => {
+    const { checkpoint } = await newVersionOf(MODEL, '1.4.0');
+    const local = await openLocalBucket(stateDir);
+    const loads: Array<Promise<Classifier>> = [];
+    try {
+      await publishModel(r2ObjectStore(local.bucket), checkpoint, { onStep: () => void loads.push(load({ cache: false })) });
+    } finally {
+      await local.close();
+    }
+    loads.push(load({ cache: false }));
+    const versions = (await Promise.all(loads)).map((clf) => clf.version);
+    expect(versions).toHaveLength(7);
+    expect(versions.every((version) => version === '1.3.0' || version === '1.4.0')).toBe(true);
+    expect(versions.at(-1)).toBe('1.4.0');
   });
 
   it('checkForUpdate reports an unreachable edge instead of throwing', async () => {
