@@ -5,12 +5,13 @@ import type { Backend } from '../engine/ort-types.ts';
 import { EdgetuneError, errorCodeOf, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
 import { validateHeadKey, type HeadSummary } from '../heads/head-record.ts';
-import { resolvePersonalizeOptions, type PersonalizeOptions } from '../personalize/personalize-options.ts';
+import { pickPersonalizeOptions, resolvePersonalizeOptions, type PersonalizeOptions } from '../personalize/personalize-options.ts';
 import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
 import { callbackProxy } from './callback-proxy.ts';
 import { packSamples, type LabelledSample } from './personalize-samples.ts';
 import type { ClassifierContract, ClassifyOptions } from './classifier-contract.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
+import { delay, runGuarded } from './guarded-call.ts';
 import { WORKER_CONNECTION, type ConnectWorker, type WorkerConnection } from './worker-connection.ts';
 import { DEFAULTS } from '../defaults.ts';
 
@@ -198,14 +199,7 @@ export class Classifier implements ClassifierContract {
   async personalize(samples: readonly LabelledSample[], options: PersonalizeCallOptions = {}): Promise<PersonalizeReport> {
     const packed = packSamples(samples, this.labels, 'samples');
     const replay = options.replay === undefined ? undefined : packSamples(options.replay, this.labels, 'options.replay');
-    const resolved = resolvePersonalizeOptions({
-      steps: options.steps,
-      learningRate: options.learningRate,
-      batchSize: options.batchSize,
-      momentum: options.momentum,
-      l2Sp: options.l2Sp,
-      seed: options.seed,
-    });
+    const resolved = resolvePersonalizeOptions(pickPersonalizeOptions(options));
     const transfers = [packed.pixels.buffer, packed.labels.buffer, ...(replay ? [replay.pixels.buffer, replay.labels.buffer] : [])];
     const result = await this.#cancellableCall(options, (callId, onStep) => (api) =>
       api.personalize(
@@ -302,7 +296,7 @@ export class Classifier implements ClassifierContract {
    */
   async repersonalize(key: string, options: RepersonalizeOptions = {}): Promise<{ report: PersonalizeReport; head: HeadSummary }> {
     validateHeadKey(key);
-    const overrides = definedSettings(options);
+    const overrides = pickPersonalizeOptions(options);
     resolvePersonalizeOptions(overrides);
     const result = await this.#cancellableCall(options, (callId, onStep) => (api) =>
       api.repersonalize({ key, overrides, callId }, onStep ? callbackProxy(onStep) : undefined),
@@ -400,39 +394,4 @@ export class Classifier implements ClassifierContract {
       );
     }
   }
-}
-
-function definedSettings(options: PersonalizeOptions): PersonalizeOptions {
-  const { steps, learningRate, batchSize, momentum, l2Sp, seed } = options ?? {};
-  return Object.fromEntries(Object.entries({ steps, learningRate, batchSize, momentum, l2Sp, seed }).filter(([, value]) => value !== undefined));
-}
-
-/** Runs a worker call that fails if the worker dies or the signal aborts, instead of hanging. */
-async function runGuarded<T>(connection: WorkerConnection, signal: AbortSignal | undefined, task: (api: EngineApi) => Promise<T>): Promise<T> {
-  if (signal?.aborted) throw abortError(signal);
-  connection.setBusy(true);
-  try {
-    const call = connection.guard(task(connection.api as unknown as EngineApi));
-    if (!signal) return await call;
-    return await new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(abortError(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
-      call.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
-  } finally {
-    connection.setBusy(false);
-  }
-}
-
-function abortError(signal: AbortSignal): EdgetuneError {
-  return new EdgetuneError(ErrorCodes.ABORTED, 'loading was aborted by the caller’s AbortSignal', { cause: signal.reason });
-}
-
-/** A timer that can be cancelled, so a settled race leaves nothing keeping Node alive. */
-function delay(ms: number): { promise: Promise<void>; cancel(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
 }

@@ -12,7 +12,7 @@ import { validateHeadKey } from '../heads/head-record.ts';
 import { FeatureCache } from './feature-cache.ts';
 import { cloneParameters, type HeadParameters } from './head-parameters.ts';
 import { HeadRunner } from './head-runner.ts';
-import { resolvePersonalizeOptions, type PersonalizeOptions, type ResolvedPersonalizeOptions } from './personalize-options.ts';
+import { pickPersonalizeOptions, resolvePersonalizeOptions, type PersonalizeOptions, type ResolvedPersonalizeOptions } from './personalize-options.ts';
 import type { PersonalizeReport, StepProgress } from './personalize-report.ts';
 import { runPersonalization, type TrainingSet } from './run-personalization.ts';
 
@@ -154,7 +154,7 @@ export class PersonalizationHost {
           : `head '${key}' was saved without its samples, so it cannot be re-personalized; personalize again and save with saveHead('${key}', { keepSamples: true })`,
       );
     }
-    const settings = resolvePersonalizeOptions({ ...record.kept.settings, ...definedOnly(overrides) });
+    const settings = resolvePersonalizeOptions({ ...record.kept.settings, ...pickPersonalizeOptions(overrides) });
     const report = await this.#train(usable, undefined, this.#pretrained, settings, onStep, isCancelled);
     this.#kept = { ...record.kept, settings };
     return { report, head: await this.saveHead(key, { keepSamples: true }) };
@@ -220,10 +220,6 @@ export class PersonalizationHost {
   currentHead(): HeadParameters {
     return cloneParameters(this.#current);
   }
-}
-
-function definedOnly(options: PersonalizeOptions): PersonalizeOptions {
-  return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined));
 }
 
 function readPretrained(manifest: Manifest, bytes: Uint8Array): HeadParameters {
