@@ -26,6 +26,9 @@ export async function commitToStore(
  * (cache-leases.ts: a classifier using it). Expired leases go first; then every other file.
  */
 export async function sweepStore(store: ArtifactStore, now = Date.now()): Promise<void> {
+  // Files first, then manifests: a load takes its lease before it stores a file, so any file
+  // listed here whose load is still running has its lease in the manifests listed next.
+  const files = await store.listFiles();
   const used = new Set<string>();
   for (const key of await store.listManifests()) {
     if (isLeaseKey(key) && leaseExpired(key, now)) {
@@ -36,7 +39,7 @@ export async function sweepStore(store: ArtifactStore, now = Date.now()): Promis
     // An unreadable entry protects nothing; the next load of its URL stores a fresh one.
     if (manifest) for (const digest of Object.values(manifest.files)) used.add(digest.sha256);
   }
-  for (const sha256 of await store.listFiles()) if (!used.has(sha256)) await store.deleteFile(sha256);
+  for (const sha256 of files) if (!used.has(sha256)) await store.deleteFile(sha256);
 }
 
 /** Ends a lease (cache-leases.ts) and sweeps: files only it kept are deleted. Never throws: the cache is an optimisation. */

@@ -35,7 +35,8 @@ export interface LoadCheckpointOptions {
   readonly readLocal?: LocalReader;
   /**
    * Keep the cached files of this load from deletion until the lease (LoadedCheckpoint.lease) is
-   * released with releaseLease(): for loads whose files stay in use (a classifier).
+   * released with releaseLease(): for loads whose files stay in use (a classifier). Without it the
+   * files are protected only while the load runs.
    */
   readonly lease?: boolean;
 }
@@ -104,8 +105,8 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     warn,
     offline,
   };
-  // Before any file is read or stored, so a concurrent sweep keeps them.
-  const lease = store && options.lease ? await takeLease(store, manifest) : undefined;
+  // Before any file is read or stored, so a concurrent sweep (another tab or process) keeps them.
+  const lease = store ? await takeLease(store, manifest) : undefined;
   let gathered;
   try {
     gathered = await gatherFiles(context, manifest);
@@ -115,9 +116,12 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
       await commitToStore(store, resolved.manifestUrl, manifest, downloaded);
     }
   } catch (error) {
-    if (store && lease) await releaseLease(store, lease);
+    // Through the store itself: the fail-safe wrapper stops writing after a storage failure.
+    if (options.store && lease) await releaseLease(options.store, lease);
     throw error;
   }
+  // Only held for the load itself: the files it kept are referenced by the manifest just stored.
+  if (options.store && lease && !options.lease) await options.store.deleteManifest(lease).catch(() => undefined);
   const fromCache = gathered.filter((file) => file.fromCache).length;
   progress.ready(fromCache === gathered.length);
   return {
@@ -128,7 +132,7 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     manifestUrl: resolved.manifestUrl,
     finalUrl: filesBaseUrl,
     ...(withdrawn ? { withdrawn } : {}),
-    ...(lease ? { lease } : {}),
+    ...(lease && options.lease ? { lease } : {}),
   };
 }
 
