@@ -4,7 +4,7 @@ import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, UpdateCheck } fr
 import type { Backend } from '../engine/ort-types.ts';
 import { EdgetuneError, errorCodeOf, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
-import { validateHeadKey, type HeadSummary } from '../heads/head-record.ts';
+import type { HeadSummary } from '../heads/head-record.ts';
 import { pickPersonalizeOptions, resolvePersonalizeOptions, type PersonalizeOptions } from '../personalize/personalize-options.ts';
 import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
 import { callbackProxy } from './callback-proxy.ts';
@@ -295,7 +295,7 @@ export class Classifier implements ClassifierContract {
    * installs it. On failure or abort the head in use and the saved one stay as they were.
    */
   async repersonalize(key: string, options: RepersonalizeOptions = {}): Promise<{ report: PersonalizeReport; head: HeadSummary }> {
-    validateHeadKey(key);
+    // The key is checked in the worker, with the stored head.
     const overrides = pickPersonalizeOptions(options);
     resolvePersonalizeOptions(overrides);
     const result = await this.#cancellableCall(options, (callId, onStep) => (api) =>

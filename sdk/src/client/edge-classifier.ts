@@ -2,7 +2,7 @@ import { fromErrorBody, type ErrorBody } from '../error-wire.ts';
 import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { MODEL_PIXEL_COUNT, toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
 import type { UpdateCheck } from '../engine/engine-protocol.ts';
-import { checkForUpdate } from '../loading/check-for-update.ts';
+import { checkRemoteForUpdate } from '../loading/check-for-update.ts';
 import type { ClassifierContract, ClassifyOptions } from './classifier-contract.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
 import { DEFAULTS } from '../defaults.ts';
@@ -72,7 +72,7 @@ export class EdgeClassifier implements ClassifierContract {
    */
   checkForUpdate(): Promise<UpdateCheck> {
     if (this.#disposed) throw new EdgetuneError(ErrorCodes.DISPOSED, 'this edge classifier was disposed; call connectEdge() again');
-    return checkForUpdate(this.manifestUrl, this.version, { fetch: this.fetchImpl, ...(this.signal ? { signal: this.signal } : {}) });
+    return checkRemoteForUpdate(this.manifestUrl, this.version, { fetch: this.fetchImpl, ...(this.signal ? { signal: this.signal } : {}) });
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { CheckpointFileName, Manifest } from '../artifacts/manifest.ts';
 import { MODEL_PIXEL_COUNT as PIXELS } from '../input/classifier-input.ts';
-import { EdgetuneError, errorCodeOf, ErrorCodes } from '../errors.ts';
+import { EdgetuneError, errorCodeOf, ErrorCodes, InputTypeError } from '../errors.ts';
 import type { HeadStore } from '../heads/head-store.ts';
 import { PersonalizationHost } from '../personalize/personalization-host.ts';
 import type { StepProgress } from '../personalize/personalize-report.ts';
@@ -286,7 +286,7 @@ export class ClassifierEngine implements EngineApi {
 
   saveHead(key: string, options?: { keepSamples?: boolean }) {
     const keepSamples = options?.keepSamples;
-    if (keepSamples !== undefined && typeof keepSamples !== 'boolean') throw new EdgetuneError(ErrorCodes.INPUT_TYPE, 'options.keepSamples must be a boolean');
+    if (keepSamples !== undefined && typeof keepSamples !== 'boolean') throw new InputTypeError('options.keepSamples must be a boolean');
     return this.#requireLoaded().head.saveHead(key, { keepSamples: keepSamples === true });
   }
 

@@ -1,4 +1,3 @@
-import type { Manifest } from '../artifacts/manifest.ts';
 import type { UpdateCheck } from '../engine/engine-protocol.ts';
 import { EdgetuneError, errorCodeOf, ErrorCodes } from '../errors.ts';
 import { resolveSource, type CheckpointSource } from './checkpoint-source.ts';
@@ -6,7 +5,7 @@ import { parseEdgeManifestUrl } from './edge-manifest-url.ts';
 import { HttpStatusError } from './http-get.ts';
 import { NetworkUnreachableError } from './load-errors.ts';
 import type { LocalReader } from './local-reader.ts';
-import { decodeManifest, fetchManifestBytes } from './read-manifest.ts';
+import { fetchManifestBytes } from './read-manifest.ts';
 import { VersionWithdrawnError } from './withdrawn-version.ts';
 
 export type { UpdateCheck };
@@ -24,21 +23,33 @@ export interface CheckForUpdateOptions {
  * manifest (withdrawn or not). Never throws for an unreachable or failing source: it reports it.
  */
 export async function checkForUpdate(source: CheckpointSource, current: string, options: CheckForUpdateOptions = {}): Promise<UpdateCheck> {
-  const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const unchanged = { current, latest: undefined, available: false, pinned: false, nextLoad: current } as const;
+  let resolved;
   try {
-    const resolved = await resolveSource(source, undefined, options.readLocal);
-    if ('inlineManifest' in resolved) {
-      return { ...unchanged, offline: false, error: { code: ErrorCodes.INPUT_RANGE, message: 'the model was loaded from a manifest object: there is no source to ask for updates' } };
-    }
-    const readVersion = async (url: string): Promise<string> => (await readManifestAt(url, resolved.location, fetchImpl, options)).version;
-    if (resolved.location === 'local') {
-      const latest = await readVersion(resolved.manifestUrl);
+    resolved = await resolveSource(source, undefined, options.readLocal);
+  } catch (error) {
+    return unanswered(current, error);
+  }
+  if ('inlineManifest' in resolved) {
+    return { ...unanswered(current, undefined), nextLoad: current, error: { code: ErrorCodes.INPUT_RANGE, message: 'the model was loaded from a manifest object: there is no source to ask for updates' } };
+  }
+  if (resolved.location === 'local') {
+    try {
+      const latest = await readVersionAt(resolved.manifestUrl, 'local', options);
       return { current, latest, available: latest !== current, pinned: false, nextLoad: latest, offline: false };
+    } catch (error) {
+      return unanswered(current, error);
     }
-    const edge = parseEdgeManifestUrl(resolved.manifestUrl);
+  }
+  return checkRemoteForUpdate(resolved.manifestUrl, current, options);
+}
+
+/** checkForUpdate for an absolute http(s) manifest URL: what the edge client uses. */
+export async function checkRemoteForUpdate(manifestUrl: string, current: string, options: CheckForUpdateOptions = {}): Promise<UpdateCheck> {
+  try {
+    const readVersion = (url: string): Promise<string> => readVersionAt(url, 'remote', options);
+    const edge = parseEdgeManifestUrl(manifestUrl);
     const pinned = edge?.pinnedVersion !== undefined;
-    const latest = await readVersion(edge?.latestUrl ?? resolved.manifestUrl).catch((error: unknown) => {
+    const latest = await readVersion(edge?.latestUrl ?? manifestUrl).catch((error: unknown) => {
       // Every version withdrawn: nothing to move to.
       if (error instanceof VersionWithdrawnError && !error.replacement) return undefined;
       throw error;
@@ -64,17 +75,38 @@ export async function checkForUpdate(source: CheckpointSource, current: string, 
       offline: false,
     };
   } catch (error) {
-    const unreachable = error instanceof NetworkUnreachableError || (error instanceof HttpStatusError && error.transient);
-    if (!(error instanceof Error) || errorCodeOf(error) === ErrorCodes.ABORTED) throw error;
-    return { ...unchanged, nextLoad: undefined, offline: unreachable, error: { code: errorCodeOf(error) ?? ErrorCodes.FETCH_FAILED, message: error.message } };
+    return unanswered(current, error);
   }
 }
 
-async function readManifestAt(url: string, location: 'remote' | 'local', fetchImpl: typeof fetch, options: CheckForUpdateOptions): Promise<Manifest> {
+/** No answer from the source: offline when it could not be reached, else the error it gave. Aborts and bugs still throw. */
+function unanswered(current: string, error: unknown): UpdateCheck {
+  const base = { current, latest: undefined, available: false, pinned: false, nextLoad: undefined, offline: false } as const;
+  if (error === undefined) return base;
+  if (!(error instanceof Error) || errorCodeOf(error) === undefined || errorCodeOf(error) === ErrorCodes.ABORTED) throw error;
+  const unreachable = error instanceof NetworkUnreachableError || (error instanceof HttpStatusError && error.transient);
+  return { ...base, offline: unreachable, error: { code: errorCodeOf(error)!, message: error.message } };
+}
+
+/** The version a manifest names. Only that is read: a check loads nothing, the next load validates the rest. */
+async function readVersionAt(url: string, location: 'remote' | 'local', options: CheckForUpdateOptions): Promise<string> {
+  let bytes: Uint8Array;
+  let origin = url;
   if (location === 'local') {
     if (!options.readLocal) throw new EdgetuneError(ErrorCodes.FETCH_FAILED, `cannot read ${url} here`);
-    return decodeManifest(await options.readLocal.readFile(url, options.signal), url);
+    bytes = await options.readLocal.readFile(url, options.signal);
+  } else {
+    const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+    ({ bytes, finalUrl: origin } = await fetchManifestBytes(fetchImpl, url, options.signal, options.stallTimeoutMs));
   }
-  const { bytes, finalUrl } = await fetchManifestBytes(fetchImpl, url, options.signal, options.stallTimeoutMs);
-  return decodeManifest(bytes, finalUrl);
+  let version: unknown;
+  try {
+    version = (JSON.parse(new TextDecoder().decode(bytes)) as { version?: unknown } | null)?.version;
+  } catch {
+    version = undefined;
+  }
+  if (typeof version !== 'string' || version.length === 0 || version.length > 256) {
+    throw new EdgetuneError(ErrorCodes.MANIFEST_INVALID, `The manifest at ${origin} names no version: check that the URL points at a model's manifest.json.`);
+  }
+  return version;
 }
