@@ -268,7 +268,7 @@ export class Classifier implements ClassifierContract {
    * `keepSamples: true` (ask the user first) the samples it was personalized on are stored with
    * it, on this device only, so that repersonalize(key) can retrain it on a new model version.
    */
-  saveHead(key: string, options: SaveHeadOptions = {}): Promise<HeadSummary> {
+  async saveHead(key: string, options: SaveHeadOptions = {}): Promise<HeadSummary> {
     const keepSamples = options?.keepSamples;
     if (keepSamples !== undefined && typeof keepSamples !== 'boolean') throw new InputTypeError('options.keepSamples must be a boolean');
     return this.#call((api) => api.saveHead(key, { keepSamples: keepSamples === true }));
