@@ -99,6 +99,7 @@ describe('rollout to devices (Node SDK against wrangler dev)', () => {
     await publish('1.3.0');
     const clf = await load();
     expect(clf.version).toBe('1.3.0');
+    expect((await clf.listHeads()).map((head) => [head.key, head.stale])).toEqual([['alice', true], ['bob', true], ['carol', true]]);
     await expect(clf.loadHead('alice')).rejects.toMatchObject({ code: 'E_HEAD_STALE', message: expect.stringMatching(/saved for mnist-mlp 1\.2\.0.*repersonalize\('alice'\)/) });
     await expect(clf.loadHead('bob')).rejects.toMatchObject({ code: 'E_HEAD_STALE' });
     await expect(clf.repersonalize('bob')).rejects.toMatchObject({ code: 'E_HEAD_NO_SAMPLES' });
@@ -108,7 +109,8 @@ describe('rollout to devices (Node SDK against wrangler dev)', () => {
     expect(redone.report).toMatchObject({ samples: samples.length, steps: 20 });
     expect(redone.report.accuracyAfter).toBeGreaterThanOrEqual(report.accuracyAfter - 0.05);
     expect(redone.head).toMatchObject({ key: 'alice', model: MODEL, version: '1.3.0', keptSamples: samples.length });
-    expect((await clf.listHeads()).find((head) => head.key === 'alice')).toMatchObject({ version: '1.3.0', keptSamples: samples.length });
+    expect((await clf.listHeads()).find((head) => head.key === 'alice')).toEqual(expect.objectContaining({ version: '1.3.0', keptSamples: samples.length }));
+    expect((await clf.listHeads()).find((head) => head.key === 'alice')?.stale).toBeUndefined();
 
     // The same in one call, and the re-personalized head loads as any other.
     const other = await load();

@@ -147,6 +147,8 @@ export interface HeadSummary {
   readonly samples?: number;
   /** Samples kept with the head for re-personalization (saveHead(key, { keepSamples: true })). */
   readonly keptSamples?: number;
+  /** From listHeads(): saved for another version of the classifier's model (loadHead refuses it with E_HEAD_STALE). */
+  readonly stale?: boolean;
 }
 
 /** Personalization settings, every one resolved (see PersonalizeOptions for their meaning). */

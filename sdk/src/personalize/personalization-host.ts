@@ -203,8 +203,10 @@ export class PersonalizationHost {
     return record;
   }
 
+  /** Every saved head; those of another version of this model are marked `stale` (repersonalize() them). */
   async listHeads(): Promise<HeadSummary[]> {
-    return (await this.openStore()).list();
+    const { name, version } = this.manifest;
+    return (await (await this.openStore()).list()).map((head) => (head.model === name && head.version !== version ? { ...head, stale: true } : head));
   }
 
   async deleteHead(key: string): Promise<boolean> {
