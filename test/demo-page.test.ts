@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifier, type Classifier } from 'edgetune';
 import { createApp } from '../scripts/edge/app-keys.ts';
 import { freePort } from '../scripts/edge/free-port.ts';
-import { publishLocally } from '../scripts/edge/publish-local.ts';
+import { publishCheckpointsLocally, publishLocally } from '../scripts/edge/publish-local.ts';
 import { applyMigrations } from '../scripts/edge/samples-db.ts';
 import { startWranglerDev, type WranglerDev } from '../scripts/edge/wrangler-dev.ts';
 import { FLAGGED_ONE, CLEAR_DIGITS, drawWithMouse, drawWithTouch, padPixels, screenshot, shownAnswer } from './support/demo-page-driver.ts';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './support/headless-chromium.ts';
+import { newVersionOf } from './support/model-version.ts';
 
 /*
  * The demo page end to end: built by `npm run build` into the Worker's assets, served by a real
@@ -37,7 +38,7 @@ beforeAll(async () => {
   await publishLocally('models', MODELS, stateDir);
   await applyMigrations({ remote: false, stateDir });
   appKey = (await createApp({ remote: false, stateDir }, 'demo page test')).key;
-  dev = await startWranglerDev({ port: await freePort(), stateDir, stdio: 'pipe', vars: { DEMO_APP_KEY: appKey } });
+  dev = await startWranglerDev({ port: await freePort(), stateDir, stdio: 'pipe', vars: { DEMO_APP_KEY: appKey, LATEST_TTL_SECONDS: '0' } });
   for (const name of MODELS) reference.set(name, await loadClassifier(`models/${name}`, { cache: false }));
   browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS.filter((arg) => arg !== '--enable-unsafe-webgpu') });
   desktop = await browser.newContext({ viewport: { width: 1100, height: 900 } });
@@ -241,6 +242,27 @@ describe('the demo page', () => {
     } finally {
       await gpuBrowser.close();
     }
+  });
+
+  it('a new version published while the page is open is offered; taking it, the saved head (made for the old version) is retrained on the new one from the samples kept with it', async () => {
+    const { checkpoint } = await newVersionOf('mnist-cnn', '1.1.1');
+    await publishCheckpointsLocally([checkpoint], stateDir);
+    // What a tab coming back to the foreground does.
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    const offer = page.getByRole('button', { name: 'Use 1.1.1' });
+    await expect.poll(() => offer.count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('.notice[data-topic="update"]').textContent()).toMatch(/mnist-cnn 1\.1\.1 is available/);
+    await offer.click();
+    await expect.poll(() => page.locator('#model-details').textContent(), { timeout: 60_000 }).toMatch(/mnist-cnn 1\.1\.1/);
+    await page.getByRole('button', { name: 'Load saved head' }).click();
+    await expect.poll(() => page.locator('#head-status').textContent(), { timeout: 60_000 }).toMatch(/updated to 1\.1\.1: your head was retrained on it from your 3 samples/);
+    await clearPad(page);
+    await drawWithMouse(page, FLAGGED_ONE);
+    expect((await shownAnswer(page, '#device-top')).top[0]!.label).toBe('1');
+    await screenshot(page, 'desktop-5b-updated');
+    // The offline test compares the page with the pretrained model.
+    await page.getByRole('button', { name: 'Reset to pretrained' }).click();
+    await expect.poll(() => page.locator('#head-status').getAttribute('data-head')).toBe('pretrained');
   });
 
   it('offline after the first visit: with the edge gone, the page still loads from its service worker and classifies on the device, and says the edge is offline', async () => {

@@ -1,4 +1,4 @@
-import type { Classifier, PersonalizeOptions } from 'edgetune';
+import { ErrorCodes, isEdgetuneError, type Classifier, type PersonalizeOptions } from 'edgetune';
 import { element, settings } from './dom.ts';
 import { LossChart } from './loss-chart.ts';
 import { describeError, type Notices } from './notices.ts';
@@ -114,16 +114,20 @@ export class HeadPanel {
   }
 
   async #saveHead(): Promise<void> {
-    const summary = await this.#classifier!.saveHead(this.#key());
+    // The samples are already on this device (the page keeps them); kept with the head, they let a
+    // later model version retrain it instead of dropping it.
+    const summary = await this.#classifier!.saveHead(this.#key(), { keepSamples: true });
     this.#remember('personalized');
     this.#unsaved = false;
     this.#show('personalized', `Your personalized head is in use, saved on this device at ${new Date(summary.savedAt).toLocaleTimeString()}.`);
   }
 
   async #loadHead(): Promise<void> {
+    const classifier = this.#classifier!;
     try {
-      await this.#classifier!.loadHead(this.#key());
+      await classifier.loadHead(this.#key());
     } catch (error) {
+      if (isEdgetuneError(error) && error.code === ErrorCodes.HEAD_STALE) return this.#repersonalize();
       // Nothing saved yet, or saved for another version of the model: back to the pretrained head.
       this.#remember('pretrained');
       this.#show('pretrained', 'The pretrained head is in use.');
@@ -133,6 +137,26 @@ export class HeadPanel {
     this.#unsaved = false;
     this.#show('personalized', 'Your saved personalized head is in use.');
     this.onHeadChanged();
+  }
+
+  /** The saved head was made for an older version of the model: retrain it on this one from its kept samples. */
+  async #repersonalize(): Promise<void> {
+    const classifier = this.#classifier!;
+    this.#show('pretrained', `${classifier.name} was updated to ${classifier.version}: retraining your head on it…`);
+    try {
+      const { report } = await classifier.repersonalize(this.#key());
+      this.#remember('personalized');
+      this.#unsaved = false;
+      this.#show(
+        'personalized',
+        `${classifier.name} was updated to ${classifier.version}: your head was retrained on it from your ${report.samples} samples and saved.`,
+      );
+      this.onHeadChanged();
+    } catch (error) {
+      this.#remember('pretrained');
+      this.#show('pretrained', `${classifier.name} was updated to ${classifier.version}; your old head does not fit it. Personalize again.`);
+      throw error;
+    }
   }
 
   async #resetHead(): Promise<void> {

@@ -130,6 +130,7 @@ async function useModel(name: string): Promise<void> {
     await heads.use(loaded);
     void share.use(name);
     classifyBoth();
+    void offerUpdate(loaded);
   } catch (error) {
     const fallback = classifier?.name;
     notices.show('download', `Could not load ${name}: ${describeError(error)}${fallback ? ` Still using ${fallback}.` : ''}`, 'error', {
@@ -144,6 +145,17 @@ async function useModel(name: string): Promise<void> {
     });
   }
 }
+
+/** A newer version at the edge (or this one withdrawn): offered, never forced on a user mid-drawing. */
+async function offerUpdate(loaded: Classifier): Promise<void> {
+  const check = await loaded.checkForUpdate();
+  if (loaded !== classifier || check.offline || check.nextLoad === undefined || check.nextLoad === check.current) return notices.clear('update');
+  const reason = check.withdrawn ? `${check.current} was withdrawn` : `${check.latest} is available`;
+  notices.show('update', `${loaded.name} ${reason}.`, 'info', { label: `Use ${check.nextLoad}`, run: () => void useModel(loaded.name) });
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && classifier) void offerUpdate(classifier);
+});
 
 // Said before the model loads, so the page does not shift under a pen that is already drawing.
 void webGpuMissing().then((missing) => {
