@@ -8,7 +8,7 @@ import { runRetrain } from './retrain/run-retrain.ts';
 
 const USAGE = `usage: npm run retrain -- --model NAME [--from URL] [--key ADMIN_KEY] [--publish [--remote] [--persist-to DIR]]
        [--base DIR] [--out DIR] [--after SEQ] [--layers ${TRAINABLE_LAYERS.join('|')}] [--epochs N] [--learning-rate LR]
-       [--replay R] [--batch-size N] [--held-out F] [--seed S] [--no-augment] [--min-mnist-accuracy A] [--max-samples N]
+       [--replay R] [--replay-targets labels|base-model] [--batch-size N] [--held-out F] [--seed S] [--no-augment] [--min-mnist-accuracy A] [--max-samples N]
   Pulls the model's samples from the edge's export (default local wrangler dev, admin key from .dev.vars),
   fine-tunes <base> (default models/NAME) on them with MNIST replay, exports the next minor version to
   <out>/NAME/<version>/ with a report, and publishes it (--publish) only if the gate passes; exits 1 otherwise.`;
@@ -20,6 +20,11 @@ const number = (name: string, raw: string | undefined, check: (value: number) =>
   return value;
 };
 const positiveInteger = (name: string, raw: string | undefined) => number(name, raw, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+
+function replayTargets(raw: string | undefined): RetrainConfig['replayTargets'] | undefined {
+  if (raw === undefined || raw === 'labels' || raw === 'base-model') return raw;
+  throw new RangeError(`--replay-targets must be labels or base-model, got "${raw}"`);
+}
 
 /** The admin key wrangler dev reads from .dev.vars (written by `npm start`). */
 async function localAdminKey(): Promise<string> {
@@ -45,6 +50,7 @@ await runCli(async () => {
       epochs: { type: 'string' },
       'learning-rate': { type: 'string' },
       replay: { type: 'string' },
+      'replay-targets': { type: 'string' },
       'batch-size': { type: 'string' },
       'held-out': { type: 'string' },
       seed: { type: 'string' },
@@ -76,6 +82,7 @@ await runCli(async () => {
     batchSize: positiveInteger('batch-size', values['batch-size']) ?? d.batchSize,
     learningRate: number('learning-rate', values['learning-rate'], (v) => v > 0 && v < 1, 'a number in (0, 1)') ?? d.learningRate,
     replayRatio: number('replay', values.replay, (v) => v >= 0 && v <= 100, 'a number from 0 to 100') ?? d.replayRatio,
+    replayTargets: replayTargets(values['replay-targets']) ?? d.replayTargets,
     augment: values['no-augment'] ? null : d.augment,
     heldOutFraction: number('held-out', values['held-out'], (v) => v > 0 && v < 1, 'a fraction in (0, 1)') ?? d.heldOutFraction,
     seed: number('seed', values.seed, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer') ?? d.seed,

@@ -6,6 +6,8 @@ import { evaluateTfjs, TrainingDivergedError, type EpochMetrics } from '../train
 import type { RetrainConfig, TrainableLayers } from './retrain-config.ts';
 
 export interface FineTuneData {
+  /** The model before fine-tuning, whose predictions replayed images are trained towards (replayTargets 'base-model'). */
+  readonly teacher?: tf.LayersModel;
   /** The new samples to learn (uint8 28x28, white on black) with digit labels. */
   readonly samples: MnistSplit;
   /** Originals replayed beside them so the model does not forget MNIST. */
@@ -82,17 +84,20 @@ export function fineTune(model: tf.LayersModel, data: FineTuneData, config: Retr
         const indices = order.subarray(b * config.batchSize, Math.min(pool.count, (b + 1) * config.batchSize));
         const pixels = gatherBatch(pool.images, indices, config.augment ? random : undefined, config.augment ?? undefined);
         const labels = Int32Array.from(indices, (i) => pool.labels[i]!);
+        // Samples come first in the pool, replayed images after them.
+        const replayed = Float32Array.from(indices, (i) => (i >= data.samples.count ? 1 : 0));
         const progress = totalSteps <= 1 ? 1 : ((epoch - 1) * batches + b) / (totalSteps - 1);
         learningRate = config.learningRate * (0.05 + 0.95 * (0.5 + 0.5 * Math.cos(Math.PI * progress)));
         (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
         const [loss, hits] = tf.tidy(() => {
           const x = tf.tensor4d(pixels, [indices.length, 28, 28, 1]);
           const y = tf.tensor1d(labels, 'int32');
+          const targets = replayTargets(data, config, x, tf.oneHot(y, 10), replayed);
           let probs: tf.Tensor | undefined;
           const cost = optimizer.minimize(
             () => {
               probs = tf.keep(forward(model, x));
-              return tf.mean(tf.metrics.categoricalCrossentropy(tf.oneHot(y, 10), probs)) as tf.Scalar;
+              return tf.mean(tf.metrics.categoricalCrossentropy(targets, probs)) as tf.Scalar;
             },
             true,
             variables,
@@ -125,6 +130,15 @@ export function fineTune(model: tf.LayersModel, data: FineTuneData, config: Retr
     optimizer.dispose();
     restoreRandom();
   }
+}
+
+/** One-hot labels, with the teacher's probabilities in place of them for replayed images when distilling. */
+function replayTargets(data: FineTuneData, config: RetrainConfig, x: tf.Tensor, oneHot: tf.Tensor, replayed: Float32Array): tf.Tensor {
+  if (config.replayTargets === 'labels') return oneHot;
+  if (!data.teacher) throw new RangeError("replayTargets 'base-model' needs the base model as teacher");
+  const teacherProbs = data.teacher.predict(x) as tf.Tensor;
+  const mask = tf.tensor2d(replayed, [replayed.length, 1]);
+  return tf.add(tf.mul(mask, teacherProbs), tf.mul(tf.sub(1, mask), oneHot));
 }
 
 function toFloat(split: MnistSplit): Float32Array {

@@ -16,19 +16,24 @@ import { fineTune } from './fine-tune.ts';
 import { DEFAULT_RETRAIN_CONFIG, type RetrainConfig } from './retrain-config.ts';
 import { shiftedSamples, UNSEEN_TRAIN_START } from './shifted-samples.ts';
 
+const LABELS = { replayTargets: 'labels' } as const;
 const CHOICES: ReadonlyArray<Partial<RetrainConfig>> = [
-  { layers: 'head', replayRatio: 3 },
-  { layers: 'dense', replayRatio: 0 },
-  { layers: 'dense', replayRatio: 1 },
+  { ...LABELS, layers: 'head', replayRatio: 3 },
+  { ...LABELS, layers: 'dense', replayRatio: 0 },
+  { ...LABELS, layers: 'dense', replayRatio: 1 },
+  { ...LABELS, layers: 'dense', replayRatio: 3 },
+  { ...LABELS, layers: 'dense', replayRatio: 3, epochs: 3 },
+  { ...LABELS, layers: 'all', replayRatio: 3 },
+  { ...LABELS, layers: 'all', replayRatio: 3, learningRate: 1e-4 },
+  { ...LABELS, layers: 'dense', replayRatio: 10 },
+  { ...LABELS, layers: 'dense', replayRatio: 10, learningRate: 2e-4 },
+  { ...LABELS, layers: 'dense', replayRatio: 3, learningRate: 2e-4 },
+  { ...LABELS, layers: 'all', replayRatio: 10, learningRate: 1e-4 },
+  { ...LABELS, layers: 'all', replayRatio: 10, learningRate: 2e-4, epochs: 4 },
   { layers: 'dense', replayRatio: 3 },
-  { layers: 'dense', replayRatio: 3, epochs: 3 },
-  { layers: 'all', replayRatio: 3 },
-  { layers: 'all', replayRatio: 3, learningRate: 1e-4 },
   { layers: 'dense', replayRatio: 10 },
-  { layers: 'dense', replayRatio: 10, learningRate: 2e-4 },
-  { layers: 'dense', replayRatio: 3, learningRate: 2e-4 },
-  { layers: 'all', replayRatio: 10, learningRate: 1e-4 },
-  { layers: 'all', replayRatio: 10, learningRate: 2e-4, epochs: 4 },
+  { layers: 'all', replayRatio: 3 },
+  { layers: 'head', replayRatio: 3 },
 ];
 
 const floats = (split: MnistSplit) => gatherBatch(split.images, Array.from({ length: split.count }, (_, i) => i), undefined);
@@ -60,9 +65,10 @@ await runCli(async () => {
   for (const choice of choices) {
     const config = { ...DEFAULT_RETRAIN_CONFIG, ...choice };
     const model = await loadLayersModel(source);
+    const teacher = await loadLayersModel(source);
     const started = performance.now();
     let bar: ProgressBar | undefined;
-    fineTune(model, { samples, replay, heldOut }, config, {
+    fineTune(model, { samples, replay, heldOut, teacher }, config, {
       onBatch(epoch, batch, batches, loss) {
         bar ??= new ProgressBar(`${config.layers} r${config.replayRatio} e${epoch}/${config.epochs}`, batches);
         bar.update(batch, `loss ${loss.toFixed(4)}`);
@@ -75,7 +81,8 @@ await runCli(async () => {
     const seconds = (performance.now() - started) / 1000;
     const after = { heldOut: evaluateTfjs(model, floats(heldOut), heldOut.labels).accuracy, mnist: evaluateTfjs(model, floats(test), test.labels).accuracy };
     model.dispose();
-    const row = `| ${config.layers} | ${config.replayRatio} | ${config.epochs} | ${config.learningRate} | ${pct(after.heldOut)} | ${pct(after.mnist)} | ${formatSeconds(seconds)} |`;
+    teacher.dispose();
+    const row = `| ${config.layers} | ${config.replayRatio} (${config.replayTargets}) | ${config.epochs} | ${config.learningRate} | ${pct(after.heldOut)} | ${pct(after.mnist)} | ${formatSeconds(seconds)} |`;
     console.error(row);
     rows.push(row);
   }

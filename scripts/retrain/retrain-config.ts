@@ -17,6 +17,11 @@ export interface RetrainConfig {
   readonly learningRate: number;
   /** MNIST training images mixed in per new sample, drawn afresh each epoch (against forgetting). */
   readonly replayRatio: number;
+  /**
+   * What replayed images are trained towards: their labels, or the base model's own predictions
+   * (distillation), which keeps the new version's answers on MNIST close to the old one's.
+   */
+  readonly replayTargets: 'labels' | 'base-model';
   /** Small shifts, rotations and scalings of every image seen in training (samples and replay). */
   readonly augment: AugmentOptions | null;
   /** Fraction of each label's samples held out for the gate. */
@@ -35,6 +40,7 @@ export const DEFAULT_RETRAIN_CONFIG: RetrainConfig = {
   batchSize: 64,
   learningRate: 5e-4,
   replayRatio: 3,
+  replayTargets: 'base-model',
   augment: DEFAULT_AUGMENT,
   heldOutFraction: 0.3,
   seed: 1,

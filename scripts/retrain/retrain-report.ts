@@ -43,7 +43,7 @@ export function retrainReportMarkdown(s: RetrainSummary): string {
     '',
     `- Export of ${s.from}: seq ${s.cursor.after + 1} through ${s.cursor.through}, ${s.exported} lines; skipped: ${skipped}.`,
     `- Split per label (seed ${config.seed}, ${pct(config.heldOutFraction)} held out): ${s.trainSamples} to train on, ${s.heldOutSamples} held out for the gate.`,
-    `- MNIST replay: ${s.replayImages} training images per epoch (${config.replayRatio} per sample), drawn afresh each epoch.`,
+    `- MNIST replay: ${s.replayImages} training images per epoch (${config.replayRatio} per sample), drawn afresh each epoch, trained towards ${config.replayTargets === 'labels' ? 'their labels' : "the base model's predictions (distillation)"}.`,
     '',
     '## Training',
     '',

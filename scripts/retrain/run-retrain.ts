@@ -99,10 +99,11 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
 
   await useWasmBackend();
   const model = await loadLayersModel(join(options.baseDir, 'training'));
+  const teacher = config.replayTargets === 'base-model' ? await loadLayersModel(join(options.baseDir, 'training')) : undefined;
   try {
     let bar: ProgressBar | undefined;
     const started = performance.now();
-    const history = fineTune(model, { samples, replay, heldOut, mnistCheck }, config, {
+    const history = fineTune(model, { samples, replay, heldOut, mnistCheck, ...(teacher ? { teacher } : {}) }, config, {
       onBatch(epoch, batch, batches, loss) {
         bar ??= new ProgressBar(`epoch ${String(epoch).padStart(2)}/${config.epochs}`, batches);
         bar.update(batch, `loss ${loss.toFixed(4)}`);
@@ -194,6 +195,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     return { manifest, directory, gate, heldOut: measured!.heldOut, mnistAccuracy, history, ...(published ? { published } : {}) };
   } finally {
     model.dispose();
+    teacher?.dispose();
   }
 }
 
