@@ -1,3 +1,4 @@
+import { readAtMost } from '../../workers/src/http/read-at-most.ts';
 import { PIXELS, type MnistSplit } from '../data/mnist.ts';
 import { readExportedLine, type SkipReason } from './exported-sample.ts';
 
@@ -115,7 +116,7 @@ async function fetchPage(request: ExportRequest, after: number, limit: number): 
     throw new SampleExportError('E_UNAUTHORIZED', `${url.origin} refused the admin key; pass --key ADMIN_KEY (locally: ADMIN_KEY in .dev.vars)`);
   }
   if (!response.ok) {
-    const text = (await response.text()).slice(0, 300);
+    const text = new TextDecoder().decode((await readAtMost(response.body, 300)) ?? new Uint8Array(0));
     throw new SampleExportError('E_EXPORT_FAILED', `GET ${url.pathname} answered ${response.status}: ${text}`);
   }
   const declared = Number(response.headers.get('Content-Length') ?? 0);
@@ -123,25 +124,7 @@ async function fetchPage(request: ExportRequest, after: number, limit: number): 
     await response.body?.cancel();
     throw new SampleExportError('E_EXPORT_INVALID', `an export page of ${declared} bytes is far beyond ${limit} samples; is --from an edgetune Worker?`);
   }
-  const body = await readBounded(response, MAX_PAGE_BYTES);
+  const body = await readAtMost(response.body, MAX_PAGE_BYTES);
   if (body === undefined) throw new SampleExportError('E_EXPORT_INVALID', `an export page exceeded ${MAX_PAGE_BYTES} bytes; is --from an edgetune Worker?`);
-  return body;
-}
-
-async function readBounded(response: Response, maxBytes: number): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return new TextDecoder().decode(body);
 }

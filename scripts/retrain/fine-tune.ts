@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PIXELS, type MnistSplit } from '../data/mnist.ts';
 import { gatherBatch } from '../train/augment.ts';
 import { createRandom, seedGlobalRandom, shuffledIndices } from '../train/random.ts';
-import { evaluateTfjs, TrainingDivergedError, type EpochMetrics } from '../train/train-loop.ts';
+import { crossEntropyStep, evaluateTfjs, TrainingDivergedError, type EpochMetrics } from '../train/train-loop.ts';
 import type { RetrainConfig, TrainableLayers } from './retrain-config.ts';
 
 export interface FineTuneData {
@@ -93,17 +93,7 @@ export function fineTune(model: tf.LayersModel, data: FineTuneData, config: Retr
           const x = tf.tensor4d(pixels, [indices.length, 28, 28, 1]);
           const y = tf.tensor1d(labels, 'int32');
           const targets = replayTargets(data, config, x, tf.oneHot(y, 10), replayed);
-          let probs: tf.Tensor | undefined;
-          const cost = optimizer.minimize(
-            () => {
-              probs = tf.keep(forward(model, x));
-              return tf.mean(tf.metrics.categoricalCrossentropy(targets, probs)) as tf.Scalar;
-            },
-            true,
-            variables,
-          )!;
-          const hit = tf.sum(tf.cast(tf.equal(tf.argMax(probs!, 1), y), 'int32'));
-          return [cost.dataSync()[0]!, hit.dataSync()[0]!];
+          return crossEntropyStep(optimizer, () => forward(model, x), targets, y, variables);
         });
         if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, b + 1, loss);
         lossSum += loss;
