@@ -39,7 +39,7 @@ export const DEFAULT_RETRAIN_CONFIG: RetrainConfig = {
   epochs: 6,
   batchSize: 64,
   learningRate: 5e-4,
-  replayRatio: 3,
+  replayRatio: 10,
   replayTargets: 'base-model',
   augment: DEFAULT_AUGMENT,
   heldOutFraction: 0.3,

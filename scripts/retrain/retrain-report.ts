@@ -51,7 +51,7 @@ export function retrainReportMarkdown(s: RetrainSummary): string {
       `(cosine to a twentieth), augmentation ${config.augment ? 'on' : 'off'}; BatchNorm statistics frozen; the last epoch is kept.`,
     `- ${formatSeconds(s.trainingSeconds)} of training.`,
     '',
-    '| epoch | loss | train accuracy | held-out accuracy (watched, not used to choose) | MNIST check accuracy |',
+    '| epoch | loss | train accuracy | held-out accuracy (watched, not used to choose) | accuracy on 2,000 MNIST validation originals |',
     '|---|---|---|---|---|',
     ...s.history.map(
       (m) => `| ${m.epoch} | ${m.loss.toFixed(4)} | ${pct(m.accuracy)} | ${pct(m.valAccuracy)} | ${m.mnistAccuracy === undefined ? '' : pct(m.mnistAccuracy)} |`,
