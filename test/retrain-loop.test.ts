@@ -6,8 +6,7 @@ import { parseManifest } from '../sdk/src/artifacts/manifest.ts';
 import { loadMnistSplit } from '../scripts/data/mnist.ts';
 import { shiftedSamples } from '../scripts/retrain/shifted-samples.ts';
 import { uploadSamples } from '../scripts/retrain/upload-samples.ts';
-import { startRetrainEdge, servedVersions, type RetrainEdge } from './support/retrain-edge.ts';
-import { runScript } from './support/run-script.ts';
+import { retrainOnEdge, servedVersions, startRetrainEdge, type RetrainEdge } from './support/retrain-edge.ts';
 
 /*
  * The loop on a real `wrangler dev`: devices send samples in a shifted hand, `npm run retrain`
@@ -20,12 +19,7 @@ const SAMPLES = 600;
 let edge: RetrainEdge;
 let out: string;
 
-const retrain = (...args: string[]) =>
-  runScript(
-    'scripts/retrain.ts',
-    ['--model', MODEL, '--from', edge.url, '--key', edge.adminKey, '--out', out, '--publish', '--persist-to', edge.stateDir, ...args],
-    300_000,
-  );
+const retrain = (...args: string[]) => retrainOnEdge(edge, MODEL, out, args);
 
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'edgetune-retrain-out-'));
@@ -77,6 +71,13 @@ describe('npm run retrain against wrangler dev', () => {
     expect(run.stderr).toMatch(/FAILED: MNIST test accuracy \d+\.\d+% < the bar 98\.50%/);
     expect(run.stderr).toMatch(/E_RETRAIN_REFUSED.*nothing was published/);
     expect(await servedVersions(edge.url, MODEL)).toEqual(before);
+    const refused = /the gate refused mnist-mlp@(\d+\.\d+\.\d+)/.exec(run.stderr)![1]!;
+    expect(before.versions).not.toContain(refused);
+    for (const file of ['manifest.json', 'model.onnx']) {
+      const response = await fetch(`${edge.url}/v1/models/${MODEL}/${refused}/${file}`);
+      await response.arrayBuffer();
+      expect(response.status).toBe(404);
+    }
   }, 600_000);
 });
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readAtMost } from '../../workers/src/http/read-at-most.ts';
 import { parseManifest, type Manifest, type RetrainProvenance } from '../../sdk/src/artifacts/manifest.ts';
 import { loadMnistSplit, PIXELS, takeFirst, type MnistSplit } from '../data/mnist.ts';
 import { evaluateOnnxModel } from '../evaluate/evaluate-onnx.ts';
@@ -66,6 +67,7 @@ export class RetrainError extends Error {
 }
 
 const DEFAULT_MIN_SAMPLES = 50;
+const MAX_MODEL_LIST_BYTES = 1 << 20;
 
 /** Pull, split, fine-tune, export, gate, and (if it passed and was asked) publish one new version. */
 export async function runRetrain(options: RetrainOptions): Promise<RetrainResult> {
@@ -214,7 +216,9 @@ async function publishedVersions(from: string, name: string): Promise<string[]> 
   try {
     const response = await fetch(new URL('/v1/models', from), { signal: AbortSignal.timeout(30_000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    body = (await response.json()) as typeof body;
+    const bytes = await readAtMost(response.body, MAX_MODEL_LIST_BYTES);
+    if (bytes === undefined) throw new Error(`the model list is over ${MAX_MODEL_LIST_BYTES} bytes`);
+    body = JSON.parse(new TextDecoder().decode(bytes)) as typeof body;
   } catch (error) {
     throw new RetrainError('E_EDGE_UNREACHABLE', `cannot list the models of ${from} (${(error as Error).message}); start the edge with \`npm start\` or pass --from URL`);
   }

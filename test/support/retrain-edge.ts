@@ -6,6 +6,7 @@ import { freePort } from '../../scripts/edge/free-port.ts';
 import { publishLocally } from '../../scripts/edge/publish-local.ts';
 import { applyMigrations } from '../../scripts/edge/samples-db.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/edge/wrangler-dev.ts';
+import { runScript, type ScriptResult } from './run-script.ts';
 
 /**
  * A local edge for the retrain loop: `wrangler dev` on a free port with its own state directory,
@@ -54,4 +55,13 @@ export async function servedVersions(url: string, model: string): Promise<{ late
   const entry = body.models.find((m) => m.name === model);
   if (!entry) throw new Error(`${model} is not served by ${url}`);
   return { latest: entry.latest, versions: entry.versions.map((v) => v.version) };
+}
+
+/** `npm run retrain` against the edge, publishing into its state; the new version lands under `outDir`. */
+export function retrainOnEdge(edge: RetrainEdge, model: string, outDir: string, args: readonly string[] = []): Promise<ScriptResult> {
+  return runScript(
+    'scripts/retrain.ts',
+    ['--model', model, '--from', edge.url, '--key', edge.adminKey, '--out', outDir, '--publish', '--persist-to', edge.stateDir, ...args],
+    300_000,
+  );
 }
