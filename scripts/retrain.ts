@@ -106,6 +106,6 @@ await runCli(async () => {
       code: 'E_RETRAIN_REFUSED',
     });
   }
-  if (!values.publish) console.error(`gate passed; publish it with --publish (or npm run publish -- --model ${model} --models-dir ${join(values.out, model)}... see the README)`);
+  if (!values.publish) console.error(`gate passed; publish it with: npm run publish -- --models-dir ${join(values.out, model)} --model ${result.manifest.version}`);
   console.log(JSON.stringify({ model, version: result.manifest.version, directory: result.directory, published: result.published !== undefined }));
 });
