@@ -1,7 +1,8 @@
 /**
  * Measures retrain choices (which layers, how much replay, learning rate) on a shifted-style
  * sample set, offline: `npx tsx scripts/retrain/measure-choices.ts --model mnist-cnn`.
- * Prints a markdown table: held-out sample accuracy, MNIST test accuracy, seconds.
+ * Prints a markdown table: held-out sample accuracy, MNIST test accuracy, seconds. `--only 3,13`
+ * runs only those rows of CHOICES (0-based).
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
