@@ -31,7 +31,7 @@ export async function startRetrainEdge(models: readonly string[]): Promise<Retra
     await applyMigrations({ remote: false, stateDir });
     const appKey = (await createApp({ remote: false, stateDir }, 'retrain test')).key;
     const adminKey = 'retrain-test-admin';
-    const dev = await startWranglerDev({ port: await freePort(), stateDir, stdio: 'pipe', vars: { ADMIN_KEY: adminKey, LATEST_TTL_SECONDS: '0' } });
+    const dev = await startOnFreePort(stateDir, { ADMIN_KEY: adminKey, LATEST_TTL_SECONDS: '0' });
     return {
       url: dev.url,
       stateDir,
@@ -46,6 +46,17 @@ export async function startRetrainEdge(models: readonly string[]): Promise<Retra
   } catch (error) {
     await rm(stateDir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** A port free a moment ago can be taken before wrangler binds it (other suites run beside this one): try another. */
+async function startOnFreePort(stateDir: string, vars: Record<string, string>): Promise<WranglerDev> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startWranglerDev({ port: await freePort(), stateDir, stdio: 'pipe', vars });
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test((error as Error).message)) throw error;
+    }
   }
 }
 
