@@ -12,9 +12,8 @@ import { withObjectStore } from '../publish/open-object-store.ts';
 import { publishModel, type PublishReport } from '../publish/publish-model.ts';
 import { readCheckpoint } from '../publish/read-checkpoint.ts';
 import { formatSeconds, ProgressBar } from '../train/progress-bar.ts';
-import { serializeLayersModel } from '../train/tfjs-model-files.ts';
 import { trainingCurveSvg } from '../train/training-curve.ts';
-import { loadLayersModel } from '../train/tfjs-model-files.ts';
+import { loadLayersModel, serializeLayersModel } from '../train/tfjs-model-files.ts';
 import { useWasmBackend } from '../train/wasm-backend.ts';
 import { exportSamples } from './export-samples.ts';
 import { fineTune, type FineTuneEpoch } from './fine-tune.ts';
@@ -92,7 +91,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
   }
   const { train: samples, heldOut } = splitPerLabel(exported.samples, options.config.heldOutFraction, options.config.seed);
 
-  const [mnistTrain] = await Promise.all([loadMnistSplit('train')]);
+  const mnistTrain = await loadMnistSplit('train');
   const replay = takeFirst(mnistTrain, UNSEEN_TRAIN_START);
   const mnistCheck = slice(mnistTrain, UNSEEN_TRAIN_START, 2000);
   const config = options.config;
