@@ -1,5 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { playwright } from '@vitest/browser-playwright';
+import { realpathSync } from 'node:fs';
+import { searchForWorkspaceRoot } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './test/support/headless-chromium.ts';
 import { mnistTestSamples } from './test/support/mnist-samples-command.ts';
@@ -28,6 +30,8 @@ export default defineConfig({
         extends: true,
         plugins: [serveModelsPlugin({ modelsDir: process.env.EDGETUNE_MODELS_DIR ?? 'models' })],
         server: {
+          // The workspace and wherever node_modules really lives (it may be a symlink to a shared install).
+          fs: { allow: [searchForWorkspaceRoot(process.cwd()), realpathSync('node_modules')] },
           // Cross-origin isolation: SharedArrayBuffer, hence ONNX Runtime's threaded wasm.
           headers: {
             'Cross-Origin-Opener-Policy': 'same-origin',

@@ -9,8 +9,9 @@ import { checkpointNames } from './publish/checkpoint-names.ts';
 import { DEFAULT_STATE_DIR } from './publish/local-bucket.ts';
 
 /*
- * `npm start`: builds the SDK, publishes every checkpoint under models/ to the local R2 bucket
- * (already published versions are left alone), then runs the Worker with `wrangler dev`, offline.
+ * `npm start`: builds the SDK and the demo page, publishes every checkpoint under models/ to the
+ * local R2 bucket (already published versions are left alone), then runs the Worker with
+ * `wrangler dev`, offline.
  * Ctrl-C stops wrangler and workerd together; running it again is harmless.
  */
 await runCli(async () => {
@@ -28,8 +29,8 @@ await runCli(async () => {
     return;
   }
 
-  console.log('building the SDK (dist/)...');
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-sdk.ts'], { stdio: 'inherit' });
+  console.log('building the SDK (dist/) and the demo page (workers/public)...');
+  for (const script of ['scripts/build-sdk.ts', 'scripts/build-demo.ts']) execFileSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
 
   const names = await checkpointNames(values['models-dir']);
   for (const report of await publishLocally(values['models-dir'], names, values['persist-to'])) {
@@ -42,7 +43,8 @@ await runCli(async () => {
   const admin = await ensureLocalAdminKey();
 
   console.log(`starting wrangler dev on ${url} (offline; local state in ${values['persist-to']})...`);
-  const dev = await startWranglerDev({ port, stateDir: values['persist-to'], stdio: 'inherit' });
+  // The demo page shares samples with the local development key (GET /v1/demo/config hands it out).
+  const dev = await startWranglerDev({ port, stateDir: values['persist-to'], stdio: 'inherit', vars: { DEMO_APP_KEY: devKey.key } });
   const stop = () => void dev.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -51,7 +53,8 @@ await runCli(async () => {
     [
       '',
       `edgetune edge is up:`,
-      `  ${url}/                      the service page`,
+      `  ${url}/                      the demo page: draw, classify, correct, personalize, share`,
+      `  ${url}/api                   the API's routes`,
       `  ${url}/v1/models             published models`,
       ...names.map((name) => `  ${url}/v1/models/${name}/manifest.json`),
       `  curl -X POST -H 'Content-Type: image/png' --data-binary @digit.png ${url}/v1/models/${names[0] ?? 'mnist-cnn'}/classify`,

@@ -13,7 +13,7 @@ import type { ObjectStore } from './object-store.ts';
 export class PublishError extends Error {
   override name = 'PublishError';
   constructor(
-    readonly code: 'E_PUBLISH_CONFLICT' | 'E_INTEGRITY' | 'E_MANIFEST_INVALID',
+    readonly code: 'E_PUBLISH_CONFLICT' | 'E_INTEGRITY' | 'E_MANIFEST_INVALID' | 'E_NOT_FOUND' | 'E_INPUT_RANGE',
     message: string,
   ) {
     super(message);
@@ -117,7 +117,7 @@ async function verifyLocalFiles(manifest: Manifest, files: ReadonlyMap<string, U
 }
 
 /** Uploads unless an identical object is there; then reads it back and checks its sha256. True if uploaded. */
-async function putVerified(store: ObjectStore, key: string, bytes: Uint8Array, sha256: string, contentType: string): Promise<boolean> {
+export async function putVerified(store: ObjectStore, key: string, bytes: Uint8Array, sha256: string, contentType: string): Promise<boolean> {
   const existing = await store.get(key);
   // A file left by an interrupted publish of this (unpublished) version is replaced if it differs.
   const present = existing !== undefined && (await sha256Hex(existing)) === sha256;

@@ -21,6 +21,10 @@ export const DEFAULTS = {
   runtimeStartTimeoutMs: 20_000,
   /** Ranked labels in a prediction's `top`: options.topK. */
   topK: 3,
+  /** How long a classifier's claim on its cached files outlives it when it ends without dispose() (a closed tab): 24 h. */
+  cacheLeaseMs: 86_400_000,
+  /** Samples saveHead(key, { keepSamples: true }) keeps with a head, the most recent ones (784 bytes each). */
+  maxKeptSamples: 1000,
 } as const;
 
 /** The environment variables the Node build reads. */

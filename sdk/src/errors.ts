@@ -34,12 +34,18 @@ export const ErrorCodes = {
   TRAINING_DIVERGED: 'E_TRAINING_DIVERGED',
   /** A stored or imported head is not valid head data. */
   HEAD_INVALID: 'E_HEAD_INVALID',
-  /** A head belongs to another model, version or head shape. */
+  /** A head belongs to another model or head shape (another version of the same model: E_HEAD_STALE). */
   HEAD_MISMATCH: 'E_HEAD_MISMATCH',
   /** The head store (IndexedDB, directory) failed. */
   HEAD_STORAGE: 'E_HEAD_STORAGE',
   /** No head is stored under that key. */
   HEAD_NOT_FOUND: 'E_HEAD_NOT_FOUND',
+  /** A head was saved for another version of this model; repersonalize(key) retrains it on this one from its kept samples. */
+  HEAD_STALE: 'E_HEAD_STALE',
+  /** A head was saved without its samples, so it cannot be re-personalized; personalize again. */
+  HEAD_NO_SAMPLES: 'E_HEAD_NO_SAMPLES',
+  /** The model version was withdrawn by its publisher; the edge names the version that replaces it (HTTP 410). */
+  VERSION_WITHDRAWN: 'E_VERSION_WITHDRAWN',
   /** The edge has no such model, version, file or route (HTTP 404). */
   NOT_FOUND: 'E_NOT_FOUND',
   /** The edge refused the key: missing, unknown or revoked app key, or a wrong admin key (HTTP 401). */

@@ -162,8 +162,8 @@ describe('CORS', () => {
 });
 
 describe('static assets', () => {
-  it('has the service page', async () => {
-    const response = await env.ASSETS.fetch(`${EDGE}/`);
+  it('has the API page (the route list)', async () => {
+    const response = await env.ASSETS.fetch(`${EDGE}/api`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('/v1/models');
   });

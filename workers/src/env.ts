@@ -12,6 +12,11 @@ export interface Env {
   readonly SAMPLES_RATE_LIMIT: RateLimit;
   /** The admin key (a Worker secret; `.dev.vars` locally) for GET /v1/samples/export. */
   readonly ADMIN_KEY?: string;
+  /**
+   * Local development only (`npm start` sets it): an app key the demo page may use to share
+   * samples, handed out by GET /v1/demo/config. Never set it in a deployment.
+   */
+  readonly DEMO_APP_KEY?: string;
   /** Seconds a "latest" pointer is trusted per isolate before R2 is read again (default 5). */
   readonly LATEST_TTL_SECONDS?: string;
 }

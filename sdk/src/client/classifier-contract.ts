@@ -1,4 +1,5 @@
 import type { ClassifierInput } from '../input/classifier-input.ts';
+import type { UpdateCheck } from '../engine/engine-protocol.ts';
 import type { Prediction } from './prediction.ts';
 
 export interface ClassifyOptions {
@@ -16,5 +17,7 @@ export interface ClassifierContract {
   readonly labels: readonly string[];
   classify(input: ClassifierInput, options?: ClassifyOptions): Promise<Prediction>;
   classifyBatch(inputs: readonly ClassifierInput[], options?: ClassifyOptions): Promise<Prediction[]>;
+  /** Whether the model's source now serves another version; reports an unreachable source instead of throwing. */
+  checkForUpdate(): Promise<UpdateCheck>;
   dispose(): Promise<void>;
 }

@@ -1,16 +1,17 @@
 import { transfer } from 'comlink';
 import type { Manifest } from '../artifacts/manifest.ts';
-import type { EngineApi, EngineInfo, LoadProgress, LoadRequest } from '../engine/engine-protocol.ts';
+import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, UpdateCheck } from '../engine/engine-protocol.ts';
 import type { Backend } from '../engine/ort-types.ts';
 import { EdgetuneError, errorCodeOf, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
 import type { HeadSummary } from '../heads/head-record.ts';
-import { resolvePersonalizeOptions, type PersonalizeOptions } from '../personalize/personalize-options.ts';
+import { pickPersonalizeOptions, resolvePersonalizeOptions, type PersonalizeOptions } from '../personalize/personalize-options.ts';
 import type { PersonalizeReport, StepProgress } from '../personalize/personalize-report.ts';
 import { callbackProxy } from './callback-proxy.ts';
 import { packSamples, type LabelledSample } from './personalize-samples.ts';
 import type { ClassifierContract, ClassifyOptions } from './classifier-contract.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
+import { delay, runGuarded } from './guarded-call.ts';
 import { WORKER_CONNECTION, type ConnectWorker, type WorkerConnection } from './worker-connection.ts';
 import { DEFAULTS } from '../defaults.ts';
 
@@ -28,6 +29,17 @@ export interface PersonalizeCallOptions extends PersonalizeOptions {
    * the head stays personalized.
    */
   readonly uploader?: { add(input: ClassifierInput, label: string): Promise<string> };
+}
+
+export interface SaveHeadOptions {
+  /** Store the samples the head was personalized on with it (on this device only), for repersonalize(). Default false. */
+  readonly keepSamples?: boolean;
+}
+
+export interface RepersonalizeOptions extends PersonalizeOptions {
+  readonly onStep?: (progress: StepProgress) => void;
+  /** Aborting stops before the next step; the head in use and the saved one stay as they were (E_ABORTED). */
+  readonly signal?: AbortSignal;
 }
 
 /** The largest batch sent to the worker in one message when the runtime sets no run size (WebGPU). */
@@ -115,6 +127,22 @@ export class Classifier implements ClassifierContract {
   get offline(): boolean {
     return this.#info.offline;
   }
+  /**
+   * The version asked for when it was withdrawn at the edge and `version` is its replacement
+   * (an E_VERSION_WITHDRAWN warning was logged); undefined otherwise.
+   */
+  get withdrawnVersion(): string | undefined {
+    return this.#info.withdrawn?.version;
+  }
+
+  /**
+   * Asks the model's source whether a load now would get another version (a newer one, or the
+   * replacement of a withdrawn one); loads nothing. The next loadClassifier() with the same source
+   * picks it up. Never throws for an unreachable source: `offline` and `error` say so.
+   */
+  checkForUpdate(): Promise<UpdateCheck> {
+    return this.#call((api) => api.checkForUpdate());
+  }
 
   async classify(input: ClassifierInput, options: ClassifyOptions = {}): Promise<Prediction> {
     const topK = this.#topK(options);
@@ -171,14 +199,27 @@ export class Classifier implements ClassifierContract {
   async personalize(samples: readonly LabelledSample[], options: PersonalizeCallOptions = {}): Promise<PersonalizeReport> {
     const packed = packSamples(samples, this.labels, 'samples');
     const replay = options.replay === undefined ? undefined : packSamples(options.replay, this.labels, 'options.replay');
-    const resolved = resolvePersonalizeOptions({
-      steps: options.steps,
-      learningRate: options.learningRate,
-      batchSize: options.batchSize,
-      momentum: options.momentum,
-      l2Sp: options.l2Sp,
-      seed: options.seed,
-    });
+    const resolved = resolvePersonalizeOptions(pickPersonalizeOptions(options));
+    const transfers = [packed.pixels.buffer, packed.labels.buffer, ...(replay ? [replay.pixels.buffer, replay.labels.buffer] : [])];
+    const result = await this.#cancellableCall(options, (callId, onStep) => (api) =>
+      api.personalize(
+        transfer({ pixels: packed.pixels, labels: packed.labels, ...(replay ? { replay } : {}), options: resolved, callId }, transfers),
+        onStep ? callbackProxy(onStep) : undefined,
+      ),
+    );
+    this.#head = result.head;
+    const { uploader } = options;
+    if (uploader !== undefined) {
+      await Promise.all(samples.map((sample) => uploader.add(sample.input, typeof sample.label === 'number' ? this.labels[sample.label]! : sample.label)));
+    }
+    return result.report;
+  }
+
+  /** A training call in the worker that options.signal can abort (before it starts, or between steps). */
+  async #cancellableCall<T>(
+    options: { readonly signal?: AbortSignal; readonly onStep?: (progress: StepProgress) => void },
+    start: (callId: number, onStep: ((progress: StepProgress) => void) | undefined) => (api: EngineApi) => Promise<T>,
+  ): Promise<T> {
     if (options.onStep !== undefined && typeof options.onStep !== 'function') throw new InputTypeError('options.onStep must be a function');
     const { signal } = options;
     const abortedBeforeStart = () => new EdgetuneError(ErrorCodes.ABORTED, 'personalization was aborted before it started; the head is unchanged');
@@ -189,21 +230,12 @@ export class Classifier implements ClassifierContract {
     const cancel = () => void this.#connection?.api.cancel(callId).catch(() => undefined);
     signal?.addEventListener('abort', cancel, { once: true });
     try {
-      const transfers = [packed.pixels.buffer, packed.labels.buffer, ...(replay ? [replay.pixels.buffer, replay.labels.buffer] : [])];
-      const result = await this.#call((api) => {
+      const task = start(callId, options.onStep);
+      return await this.#call((api) => {
         // Aborted while a crashed worker was being replaced: the request was never sent.
         if (signal?.aborted) throw abortedBeforeStart();
-        return api.personalize(
-          transfer({ pixels: packed.pixels, labels: packed.labels, ...(replay ? { replay } : {}), options: resolved, callId }, transfers),
-          options.onStep ? callbackProxy(options.onStep) : undefined,
-        );
+        return task(api);
       });
-      this.#head = result.head;
-      const { uploader } = options;
-      if (uploader !== undefined) {
-        await Promise.all(samples.map((sample) => uploader.add(sample.input, typeof sample.label === 'number' ? this.labels[sample.label]! : sample.label)));
-      }
-      return result.report;
     } finally {
       signal?.removeEventListener('abort', cancel);
     }
@@ -231,13 +263,46 @@ export class Classifier implements ClassifierContract {
     this.#head = kept;
   }
 
-  /** Persists the current head under `key` (IndexedDB in browsers, a directory in Node). */
-  saveHead(key: string): Promise<HeadSummary> {
-    return this.#call((api) => api.saveHead(key));
+  /**
+   * Persists the current head under `key` (IndexedDB in browsers, a directory in Node). With
+   * `keepSamples: true` (ask the user first) the samples it was personalized on are stored with
+   * it, on this device only, so that repersonalize(key) can retrain it on a new model version.
+   */
+  async saveHead(key: string, options: SaveHeadOptions = {}): Promise<HeadSummary> {
+    const keepSamples = options?.keepSamples;
+    if (keepSamples !== undefined && typeof keepSamples !== 'boolean') throw new InputTypeError('options.keepSamples must be a boolean');
+    return this.#call((api) => api.saveHead(key, { keepSamples: keepSamples === true }));
   }
 
-  async loadHead(key: string): Promise<void> {
-    this.#head = await this.#call((api) => api.loadHead(key));
+  /**
+   * Installs the head saved under `key`. One saved for another version of this model is never
+   * applied: E_HEAD_STALE, unless `repersonalize: true` retrains it on this version from the
+   * samples kept with it (E_HEAD_NO_SAMPLES if there are none).
+   */
+  async loadHead(key: string, options: { readonly repersonalize?: boolean } = {}): Promise<void> {
+    try {
+      this.#head = await this.#call((api) => api.loadHead(key));
+    } catch (error) {
+      if (options?.repersonalize !== true || errorCodeOf(error) !== ErrorCodes.HEAD_STALE) throw error;
+      await this.repersonalize(key);
+    }
+  }
+
+  /**
+   * Retrains the head saved under `key` on this classifier's version, from the pretrained head,
+   * on the samples kept with it (saveHead(key, { keepSamples: true })) and with the settings it
+   * was trained with (override any in `options`); saves the new head under the same key and
+   * installs it. On failure or abort the head in use and the saved one stay as they were.
+   */
+  async repersonalize(key: string, options: RepersonalizeOptions = {}): Promise<{ report: PersonalizeReport; head: HeadSummary }> {
+    // The key is checked in the worker, with the stored head.
+    const overrides = pickPersonalizeOptions(options);
+    resolvePersonalizeOptions(overrides);
+    const result = await this.#cancellableCall(options, (callId, onStep) => (api) =>
+      api.repersonalize({ key, overrides, callId }, onStep ? callbackProxy(onStep) : undefined),
+    );
+    this.#head = result.head;
+    return { report: result.report, head: result.saved };
   }
 
   listHeads(): Promise<HeadSummary[]> {
@@ -329,34 +394,4 @@ export class Classifier implements ClassifierContract {
       );
     }
   }
-}
-
-/** Runs a worker call that fails if the worker dies or the signal aborts, instead of hanging. */
-async function runGuarded<T>(connection: WorkerConnection, signal: AbortSignal | undefined, task: (api: EngineApi) => Promise<T>): Promise<T> {
-  if (signal?.aborted) throw abortError(signal);
-  connection.setBusy(true);
-  try {
-    const call = connection.guard(task(connection.api as unknown as EngineApi));
-    if (!signal) return await call;
-    return await new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(abortError(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
-      call.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
-  } finally {
-    connection.setBusy(false);
-  }
-}
-
-function abortError(signal: AbortSignal): EdgetuneError {
-  return new EdgetuneError(ErrorCodes.ABORTED, 'loading was aborted by the caller’s AbortSignal', { cause: signal.reason });
-}
-
-/** A timer that can be cancelled, so a settled race leaves nothing keeping Node alive. */
-function delay(ms: number): { promise: Promise<void>; cancel(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
 }

@@ -1,6 +1,8 @@
 import { fromErrorBody, type ErrorBody } from '../error-wire.ts';
 import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
 import { MODEL_PIXEL_COUNT, toModelBatch, toModelInput, type ClassifierInput } from '../input/to-model-input.ts';
+import type { UpdateCheck } from '../engine/engine-protocol.ts';
+import { checkRemoteForUpdate } from '../loading/check-for-update.ts';
 import type { ClassifierContract, ClassifyOptions } from './classifier-contract.ts';
 import { toPredictions, type Prediction } from './prediction.ts';
 import { DEFAULTS } from '../defaults.ts';
@@ -25,6 +27,7 @@ export class EdgeClassifier implements ClassifierContract {
   #disposed = false;
 
   private constructor(
+    private readonly manifestUrl: string,
     private readonly endpoint: string,
     readonly name: string,
     readonly version: string,
@@ -51,7 +54,7 @@ export class EdgeClassifier implements ClassifierContract {
       throw new EdgetuneError(ErrorCodes.MANIFEST_INVALID, `The edge at ${base.href} served an invalid manifest for "${model}".`);
     }
     const endpoint = new URL(`v1/models/${model}/${manifest.version}/classify`, base).href;
-    return new EdgeClassifier(endpoint, model, manifest.version, manifest.labels as string[], fetchImpl, options.signal);
+    return new EdgeClassifier(manifestUrl, endpoint, model, manifest.version, manifest.labels as string[], fetchImpl, options.signal);
   }
 
   async classify(input: ClassifierInput, options: ClassifyOptions = {}): Promise<Prediction> {
@@ -60,6 +63,16 @@ export class EdgeClassifier implements ClassifierContract {
 
   async classifyBatch(inputs: readonly ClassifierInput[], options: ClassifyOptions = {}): Promise<Prediction[]> {
     return this.#run(inputs, 'inputs', options);
+  }
+
+  /**
+   * Whether the edge now serves another version than this client's (a newer one, or the
+   * replacement of this one if it was withdrawn; a withdrawn version's classify answers 410
+   * E_VERSION_WITHDRAWN). connectEdge() again to use it. Never throws for an unreachable edge.
+   */
+  checkForUpdate(): Promise<UpdateCheck> {
+    if (this.#disposed) throw new EdgetuneError(ErrorCodes.DISPOSED, 'this edge classifier was disposed; call connectEdge() again');
+    return checkRemoteForUpdate(this.manifestUrl, this.version, { fetch: this.fetchImpl, ...(this.signal ? { signal: this.signal } : {}) });
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { LoadRequest, SourceRequest } from '../engine/engine-protocol.ts';
 import { ManifestError, plainJson } from '../artifacts/manifest.ts';
 import { EdgetuneError, ErrorCodes, InputRangeError, InputTypeError } from '../errors.ts';
+import { versionedManifestUrl } from '../loading/edge-manifest-url.ts';
 import { Classifier } from './classifier.ts';
 import { takePreloadedWorker } from './preload-runtime.ts';
 import { resolveRuntimeOptions, type RuntimeOptions } from './runtime-options.ts';
@@ -15,6 +16,12 @@ export interface LoadClassifierOptions extends RuntimeOptions {
    * fails with E_FETCH_FAILED; a manifest that stalls falls back to the cached copy. Default 30000.
    */
   readonly networkTimeoutMs?: number;
+  /**
+   * Pins a version: with an edge manifest URL (`<edge>/v1/models/<name>/manifest.json`) loads
+   * exactly `<edge>/v1/models/<name>/<version>/manifest.json`. A pinned classifier stays on its
+   * version when newer ones are published; only a withdrawal moves it (see checkForUpdate()).
+   */
+  readonly version?: string;
 }
 
 /** A manifest URL, a local directory (Node), or a manifest object with `options.baseUrl`. */
@@ -29,7 +36,7 @@ export function createLoadClassifier(connect: ConnectWorker, resolveSource: Reso
     if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 600_000)) {
       throw new InputRangeError(`options.networkTimeoutMs must be an integer from 1 to 600000 (milliseconds), got ${timeout}`);
     }
-    const request: LoadRequest = { source: resolveSource(source, options), ...runtime, ...(timeout ? { networkTimeoutMs: timeout } : {}) };
+    const request: LoadRequest = { source: pin(resolveSource(source, options), options.version), ...runtime, ...(timeout ? { networkTimeoutMs: timeout } : {}) };
     // A worker preloadRuntime() started with the same runtime options is used instead of a new one.
     const preloaded = takePreloadedWorker(runtime);
     return Classifier.start(connect, request, {
@@ -38,6 +45,15 @@ export function createLoadClassifier(connect: ConnectWorker, resolveSource: Reso
       ...(preloaded ? { connection: preloaded } : {}),
     });
   };
+}
+
+/** The source with options.version applied: the edge's URL of exactly that version. */
+function pin(source: SourceRequest, version: string | undefined): SourceRequest {
+  if (version === undefined) return source;
+  if (source.kind !== 'url') {
+    throw new InputRangeError('options.version pins a version on the edge: pass the edge manifest URL (<edge>/v1/models/<name>/manifest.json) as the source');
+  }
+  return { kind: 'url', url: versionedManifestUrl(source.url, version) };
 }
 
 /** The parts of source resolution shared by both builds. */

@@ -1,11 +1,11 @@
 import type { CheckpointFileName, Manifest } from '../artifacts/manifest.ts';
 import { MODEL_PIXEL_COUNT as PIXELS } from '../input/classifier-input.ts';
-import { EdgetuneError, errorCodeOf, ErrorCodes } from '../errors.ts';
+import { EdgetuneError, errorCodeOf, ErrorCodes, InputTypeError } from '../errors.ts';
 import type { HeadStore } from '../heads/head-store.ts';
 import { PersonalizationHost } from '../personalize/personalization-host.ts';
 import type { StepProgress } from '../personalize/personalize-report.ts';
 import { checkSessions } from './check-sessions.ts';
-import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest, PersonalizeResult, RuntimeInfo } from './engine-protocol.ts';
+import type { EngineApi, EngineInfo, LoadProgress, LoadRequest, PersonalizeRequest, PersonalizeResult, RepersonalizeRequest, RepersonalizeResult, RuntimeInfo, UpdateCheck } from './engine-protocol.ts';
 import type { InferenceSession, OrtTensor, Runtime, RuntimeSelector } from './ort-types.ts';
 import { JoinedProgress } from './runtime-progress.ts';
 import { RuntimeStarter, type RuntimeRequest } from './runtime-start.ts';
@@ -16,17 +16,26 @@ export interface LoadedFiles {
   readonly files: Record<CheckpointFileName, Uint8Array>;
   readonly source: 'network' | 'cache' | 'mixed';
   readonly offline: boolean;
+  readonly withdrawn?: EngineInfo['withdrawn'];
+  /** The lease on the cached files (released on dispose). */
+  readonly lease?: string;
 }
 
 /** What differs between the browser worker and the Node worker thread. */
 export interface EnginePlatform {
   readonly selectRuntime: RuntimeSelector;
   loadFiles(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<LoadedFiles>;
+  /** Ends a lease loadFiles took: the cache may delete files only it kept. */
+  releaseFiles(lease: string): Promise<void>;
+  /** Which version the request's source would load now (see check-for-update.ts). */
+  checkForUpdate(request: LoadRequest, current: string): Promise<UpdateCheck>;
   /** Where saveHead() keeps heads: IndexedDB in the browser, a directory in Node. */
   openHeadStore(): Promise<HeadStore>;
 }
 
 interface Loaded {
+  readonly request: LoadRequest;
+  readonly lease: string | undefined;
   readonly runtime: Runtime;
   readonly manifest: Manifest;
   readonly session: InferenceSession;
@@ -115,7 +124,7 @@ export class ClassifierEngine implements EngineApi {
         return storePromise;
       },
     );
-    this.#loaded = { runtime, manifest, session, head };
+    this.#loaded = { request, lease: checkpoint.lease, runtime, manifest, session, head };
     return {
       manifest: checkpoint.manifest,
       backend: runtime.backend,
@@ -124,7 +133,13 @@ export class ClassifierEngine implements EngineApi {
       runChunk: runtime.runChunk,
       source: checkpoint.source,
       offline: checkpoint.offline,
+      ...(checkpoint.withdrawn ? { withdrawn: checkpoint.withdrawn } : {}),
     };
+  }
+
+  checkForUpdate(): Promise<UpdateCheck> {
+    const loaded = this.#requireLoaded();
+    return this.platform.checkForUpdate(loaded.request, loaded.manifest.version);
   }
 
   async #createSession(runtime: Runtime, bytes: Uint8Array, file: string): Promise<InferenceSession> {
@@ -211,26 +226,40 @@ export class ClassifierEngine implements EngineApi {
     };
     check(request.pixels, request.labels, 'samples');
     if (request.replay) check(request.replay.pixels, request.replay.labels, 'options.replay');
-    if (!Number.isSafeInteger(request.callId) || this.#personalizing.has(request.callId)) {
-      throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `personalize needs a call id not in use, got ${request.callId}`);
+    return this.#cancellable(request.callId, async (isCancelled) => {
+      const report = await loaded.head.personalize({ pixels: request.pixels, labels: request.labels }, request.replay, request.options, onStep, isCancelled);
+      return { report, head: loaded.head.exportHead() };
+    });
+  }
+
+  repersonalize(request: RepersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<RepersonalizeResult> {
+    const loaded = this.#requireLoaded();
+    return this.#cancellable(request.callId, async (isCancelled) => {
+      const { report, head } = await loaded.head.repersonalize(request.key, request.overrides ?? {}, onStep, isCancelled);
+      return { report, head: loaded.head.exportHead(), saved: head };
+    });
+  }
+
+  /** Queues a training call like classify (ONNX Runtime Web runs one session at a time) that cancel(callId) can stop. */
+  #cancellable<T>(callId: number, task: (isCancelled: () => boolean) => Promise<T>): Promise<T> {
+    if (!Number.isSafeInteger(callId) || this.#personalizing.has(callId)) {
+      throw new EdgetuneError(ErrorCodes.INPUT_RANGE, `personalize needs a call id not in use, got ${callId}`);
     }
     // Registered on arrival, so a cancel() sent after this request finds it even while it is queued.
     const call = { cancelled: false };
-    this.#personalizing.set(request.callId, call);
+    this.#personalizing.set(callId, call);
     const isCancelled = () => call.cancelled || this.#disposed;
-    // Queued like classify: ONNX Runtime Web runs one session at a time.
     const result = this.#enqueue(async () => {
       if (call.cancelled) throw new EdgetuneError(ErrorCodes.ABORTED, 'personalization was aborted before it started; the head is unchanged');
       try {
-        const report = await loaded.head.personalize({ pixels: request.pixels, labels: request.labels }, request.replay, request.options, onStep, isCancelled);
-        return { report, head: loaded.head.exportHead() };
+        return await task(isCancelled);
       } catch (error) {
         // Stopped by dispose(), not by its caller.
         if (this.#disposed && !call.cancelled && errorCodeOf(error) === ErrorCodes.ABORTED) throw disposedError();
         throw error;
       }
     });
-    const forget = () => this.#personalizing.delete(request.callId);
+    const forget = () => this.#personalizing.delete(callId);
     result.then(forget, forget);
     return result;
   }
@@ -255,8 +284,10 @@ export class ClassifierEngine implements EngineApi {
     await this.#enqueue(async () => loaded.head.importHead(bytes));
   }
 
-  saveHead(key: string) {
-    return this.#requireLoaded().head.saveHead(key);
+  saveHead(key: string, options?: { keepSamples?: boolean }) {
+    const keepSamples = options?.keepSamples;
+    if (keepSamples !== undefined && typeof keepSamples !== 'boolean') throw new InputTypeError('options.keepSamples must be a boolean');
+    return this.#requireLoaded().head.saveHead(key, { keepSamples: keepSamples === true });
   }
 
   async loadHead(key: string): Promise<Uint8Array> {
@@ -282,6 +313,7 @@ export class ClassifierEngine implements EngineApi {
     this.#loaded = undefined;
     await this.#queue.catch(() => undefined);
     await loaded?.session.release();
+    if (loaded?.lease) await this.platform.releaseFiles(loaded.lease);
   }
 
   /** Runs `task` after those queued before it; once disposed, queued tasks fail instead of starting. */

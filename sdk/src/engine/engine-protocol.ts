@@ -162,6 +162,10 @@ export interface HeadSummary {
   readonly byteLength: number;
   readonly steps?: number;
   readonly samples?: number;
+  /** Samples kept with the head for re-personalization (saveHead(key, { keepSamples: true })). */
+  readonly keptSamples?: number;
+  /** From listHeads(): saved for another version of the classifier's model (loadHead refuses it with E_HEAD_STALE). */
+  readonly stale?: boolean;
 }
 
 /** Personalization settings, every one resolved (see PersonalizeOptions for their meaning). */
@@ -213,6 +217,28 @@ export interface EngineInfo {
   readonly source: 'network' | 'cache' | 'mixed';
   /** True when the manifest could not be fetched and a cached version was loaded instead. */
   readonly offline: boolean;
+  /** The version asked for was withdrawn at the edge; its replacement (manifest.version) was loaded. */
+  readonly withdrawn?: { readonly version: string; readonly replacement: string };
+}
+
+/** What checkForUpdate() found at the source a classifier was loaded from. */
+export interface UpdateCheck {
+  /** The version this classifier runs. */
+  readonly current: string;
+  /** The version the source serves as latest now (on the edge: the newest not withdrawn); undefined when unknown. */
+  readonly latest: string | undefined;
+  /** `latest` is another version than `current`: newer, or the one that replaces a withdrawn `current`. */
+  readonly available: boolean;
+  /** The classifier was loaded from a versioned edge URL (options.version): loads stay on `current` unless it is withdrawn. */
+  readonly pinned: boolean;
+  /** The version the next loadClassifier() with the same source and options gets; undefined when unknown. */
+  readonly nextLoad: string | undefined;
+  /** Present when `current` was withdrawn at the edge. */
+  readonly withdrawn?: { readonly version: string; readonly replacement?: string; readonly message: string };
+  /** The source could not be reached (network down, server failing): nothing is known. */
+  readonly offline: boolean;
+  /** Why the source could not answer, when it could not. */
+  readonly error?: { readonly code: string; readonly message: string };
 }
 
 export interface PersonalizeRequest {
@@ -233,8 +259,23 @@ export interface PersonalizeResult {
   readonly head: Uint8Array;
 }
 
+/** repersonalize(): the head saved under `key` retrained on this version from the samples kept with it. */
+export interface RepersonalizeRequest {
+  readonly key: string;
+  /** Overrides of the settings stored with the samples (validated in the worker). */
+  readonly overrides: Partial<PersonalizeSettings>;
+  readonly callId: number;
+}
+
+export interface RepersonalizeResult extends PersonalizeResult {
+  /** The new head as saved under the same key, its samples kept. */
+  readonly saved: HeadSummary;
+}
+
 export interface EngineApi {
   load(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<EngineInfo>;
+  /** Asks the loaded model's source which version a new load would get; never throws for an unreachable source. */
+  checkForUpdate(): Promise<UpdateCheck>;
   /** Starts the runtime ahead of load() (which then reuses it); progress has phase 'runtime', then 'ready'. */
   startRuntime(request: Pick<LoadRequest, 'backend' | 'threads' | 'cache'>, onProgress?: (event: LoadProgress) => void): Promise<RuntimeInfo>;
   /** `pixels` holds `count` model-ready images (784 floats each); returns count x labels probabilities. */
@@ -245,7 +286,9 @@ export interface EngineApi {
   resetHead(): Promise<void>;
   exportHead(): Promise<Uint8Array>;
   importHead(bytes: Uint8Array): Promise<void>;
-  saveHead(key: string): Promise<HeadSummary>;
+  /** `keepSamples`: store the samples of the head's personalization with it, for repersonalize(). */
+  saveHead(key: string, options?: { keepSamples?: boolean }): Promise<HeadSummary>;
+  repersonalize(request: RepersonalizeRequest, onStep?: (progress: StepProgress) => void): Promise<RepersonalizeResult>;
   /** Installs the head saved under `key` and returns its bytes (for restoring after a worker restart). */
   loadHead(key: string): Promise<Uint8Array>;
   listHeads(): Promise<HeadSummary[]>;

@@ -1,5 +1,7 @@
 import type { ArtifactStore } from '../loading/artifact-store.ts';
 import { openCacheApiStore } from '../loading/cache-api-store.browser.ts';
+import { checkForUpdate } from '../loading/check-for-update.ts';
+import { releaseLease } from '../loading/cache-update.ts';
 import { loadCheckpoint } from '../loading/load-checkpoint.ts';
 import { openIndexedDbHeadStore } from '../heads/indexeddb-head-store.browser.ts';
 import type { EnginePlatform } from './classifier-engine.ts';
@@ -7,15 +9,22 @@ import { checkpointSourceOf } from './checkpoint-source-of.ts';
 import { selectBrowserRuntime } from './runtime.browser.ts';
 
 /** Browser worker: files come over fetch and are cached in the Cache API by content hash. */
-function createBrowserLoader(): EnginePlatform['loadFiles'] {
+function createBrowserLoader(): Pick<EnginePlatform, 'loadFiles' | 'releaseFiles'> {
   let store: Promise<ArtifactStore | null> | undefined;
-  return async (request, onProgress) => {
-    const cache = request.cache ? await (store ??= openCacheApiStore()) : null;
-    return loadCheckpoint(checkpointSourceOf(request.source), {
-      store: cache,
-      ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
+  return {
+    loadFiles: async (request, onProgress) => {
+      const cache = request.cache ? await (store ??= openCacheApiStore()) : null;
+      return loadCheckpoint(checkpointSourceOf(request.source), {
+        store: cache,
+        lease: true,
+        ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      });
+    },
+    releaseFiles: async (lease) => {
+      const cache = await store;
+      if (cache) await releaseLease(cache, lease);
+    },
   };
 }
 
@@ -24,5 +33,11 @@ function createBrowserLoader(): EnginePlatform['loadFiles'] {
  * WASM), fetch with the Cache API, and IndexedDB for personalized heads.
  */
 export function browserPlatform(): EnginePlatform {
-  return { selectRuntime: selectBrowserRuntime, loadFiles: createBrowserLoader(), openHeadStore: () => openIndexedDbHeadStore() };
+  return {
+    selectRuntime: selectBrowserRuntime,
+    ...createBrowserLoader(),
+    checkForUpdate: (request, current) =>
+      checkForUpdate(checkpointSourceOf(request.source), current, request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
+    openHeadStore: () => openIndexedDbHeadStore(),
+  };
 }

@@ -1,4 +1,6 @@
 import { DirectoryStore } from '../loading/directory-store.node.ts';
+import { checkForUpdate } from '../loading/check-for-update.ts';
+import { releaseLease } from '../loading/cache-update.ts';
 import { loadCheckpoint } from '../loading/load-checkpoint.ts';
 import { localDirectorySource } from '../loading/local-directory-source.node.ts';
 import { DirectoryHeadStore } from '../heads/directory-head-store.node.ts';
@@ -9,15 +11,21 @@ import type { NativeGate } from './native-gate.node.ts';
 import { selectNodeRuntime } from './runtime.node.ts';
 
 /** Node worker: local directories are read from disk; remote files are cached in a directory by content hash. */
-function createNodeLoader(): EnginePlatform['loadFiles'] {
+function createNodeLoader(): Pick<EnginePlatform, 'loadFiles' | 'releaseFiles'> {
   let store: DirectoryStore | undefined;
-  return async (request, onProgress) =>
-    loadCheckpoint(checkpointSourceOf(request.source), {
-      store: request.cache ? (store ??= new DirectoryStore()) : null,
-      readLocal: localDirectorySource,
-      ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
+  return {
+    loadFiles: async (request, onProgress) =>
+      loadCheckpoint(checkpointSourceOf(request.source), {
+        store: request.cache ? (store ??= new DirectoryStore()) : null,
+        lease: true,
+        readLocal: localDirectorySource,
+        ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      }),
+    releaseFiles: async (lease) => {
+      if (store) await releaseLease(store, lease);
+    },
+  };
 }
 
 /**
@@ -26,5 +34,14 @@ function createNodeLoader(): EnginePlatform['loadFiles'] {
  * directory of personalized heads (EDGETUNE_HEADS_DIR or the user's data dir).
  */
 export function nodePlatform(gate: NativeGate): EnginePlatform {
-  return { selectRuntime: gateRuntime(selectNodeRuntime, gate), loadFiles: createNodeLoader(), openHeadStore: async () => new DirectoryHeadStore() };
+  return {
+    selectRuntime: gateRuntime(selectNodeRuntime, gate),
+    ...createNodeLoader(),
+    checkForUpdate: (request, current) =>
+      checkForUpdate(checkpointSourceOf(request.source), current, {
+        readLocal: localDirectorySource,
+        ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
+      }),
+    openHeadStore: async () => new DirectoryHeadStore(),
+  };
 }

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { defaultHeadsDirectory, DirectoryHeadStore } from './directory-head-store.node.ts';
-import { describeHeadStoreContract, makeRecord, sameBytes } from './test-heads.ts';
+import { describeHeadStoreContract, makeKept, makeRecord, sameBytes } from './test-heads.ts';
 
 let directory: string;
 let warnings: EdgetuneError[];
@@ -137,6 +137,35 @@ describe('DirectoryHeadStore', () => {
     expect(await store.delete('flipped')).toBe(true);
     await store.save(record);
     expect(sameBytes((await store.load('flipped'))?.bytes, record.bytes)).toBe(true);
+  });
+
+  it('writes a head with kept samples as format 2, leaves format 1 byte for byte without, and refuses crafted format 2 files', async () => {
+    const store = storeIn();
+    await store.save(makeRecord('plain'));
+    await store.save(makeRecord('kept', 0, { kept: makeKept(4) }));
+    expect((await readFile(store.pathOf('plain'))).subarray(0, 21).toString()).toBe('edgetune-head-file 1\n');
+    const file = await readFile(store.pathOf('kept'));
+    expect(file.subarray(0, 21).toString()).toBe('edgetune-head-file 2\n');
+
+    const headerEnd = file.indexOf(0x0a, 21);
+    const header = JSON.parse(file.subarray(21, headerEnd).toString()) as Record<string, unknown> & { kept: Record<string, unknown> };
+    const rewrite = (key: string, magic: string, edited: unknown, tail = file.subarray(headerEnd + 1)) =>
+      writeFile(store.pathOf(key), Buffer.concat([Buffer.from(magic), Buffer.from(`${JSON.stringify(edited)}\n`), tail]));
+    const pixelsFlipped = Buffer.from(file.subarray(headerEnd + 1));
+    pixelsFlipped[pixelsFlipped.length - 1]! ^= 1;
+    const crafted: Record<string, [Promise<void>, RegExp]> = {
+      'kept-flipped': [rewrite('kept-flipped', 'edgetune-head-file 2\n', { ...header, key: 'kept-flipped' }, pixelsFlipped), /kept samples do not match their sha256/],
+      'kept-in-1': [rewrite('kept-in-1', 'edgetune-head-file 1\n', { ...header, key: 'kept-in-1' }), /has "kept", which format 1 does not/],
+      'kept-missing': [rewrite('kept-missing', 'edgetune-head-file 2\n', { ...header, key: 'kept-missing', kept: undefined }), /lacks "kept"/],
+      'kept-negative': [rewrite('kept-negative', 'edgetune-head-file 2\n', { ...header, key: 'kept-negative', kept: { ...header.kept, byteLength: -1 } }), /not a byte count/],
+      'kept-huge': [rewrite('kept-huge', 'edgetune-head-file 2\n', { ...header, key: 'kept-huge', kept: { ...header.kept, byteLength: 1e15 } }), /head bytes, its header says/],
+      'kept-labels': [rewrite('kept-labels', 'edgetune-head-file 2\n', { ...header, key: 'kept-labels', kept: { ...header.kept, labels: ['1'] } }), /kept\.pixels must hold 1 x 784 bytes/],
+    };
+    for (const [key, [written, reason]] of Object.entries(crafted)) {
+      await written;
+      await expect(store.load(key), key).rejects.toMatchObject({ code: ErrorCodes.HEAD_INVALID, message: expect.stringMatching(reason) });
+    }
+    expect(sameBytes((await store.load('kept'))?.kept?.pixels, makeKept(4).pixels)).toBe(true);
   });
 
   it('reports an unusable directory as E_HEAD_STORAGE', async () => {

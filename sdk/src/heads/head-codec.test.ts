@@ -113,10 +113,11 @@ describe('assertHeadMatches', () => {
     );
   });
 
-  it('refuses a head saved for another version of the same model', () => {
+  it('refuses a head saved for another version of the same model as stale, naming repersonalize()', () => {
     const error = thrownBy(() => assertHeadMatches(infoOf(), { ...target, version: '1.1.0' }));
-    expect(error.code).toBe(ErrorCodes.HEAD_MISMATCH);
-    expect(error.message).toMatch(/^this head was saved for mnist-mlp 1\.0\.0; this classifier is mnist-mlp 1\.1\.0/);
+    expect(error.code).toBe(ErrorCodes.HEAD_STALE);
+    expect(error.message).toMatch(/^this head was saved for mnist-mlp 1\.0\.0; this classifier is 1\.1\.0/);
+    expect(thrownBy(() => assertHeadMatches(infoOf(), { ...target, version: '1.1.0' }, 'alice')).message).toMatch(/repersonalize\('alice'\) retrains it on 1\.1\.0/);
   });
 
   it('lists every parameter that is missing, extra or of another shape', () => {

@@ -91,12 +91,20 @@ export function decodeHead(bytes: Uint8Array): DecodedHead {
 }
 
 /**
- * Throws E_HEAD_MISMATCH unless the head (decodeHead(...).info) was saved for this model and
- * version and holds exactly the parameters, names and shapes, that the target lists.
+ * Throws unless the head (decodeHead(...).info) was saved for this model and version and holds
+ * exactly the parameters, names and shapes, that the target lists: E_HEAD_STALE for another
+ * version of the same model (a head is never applied across versions), else E_HEAD_MISMATCH.
  */
 export function assertHeadMatches(info: DecodedHeadInfo, target: HeadTarget, key?: string): void {
   const subject = key === undefined ? 'this head' : `head '${key}'`;
-  if (info.model !== target.name || info.version !== target.version) {
+  if (info.model === target.name && info.version !== target.version) {
+    throw new EdgetuneError(
+      ErrorCodes.HEAD_STALE,
+      `${subject} was saved for ${info.model} ${info.version}; this classifier is ${target.version}, and a head is never applied across versions` +
+        ` — ${key === undefined ? 'personalize again' : `repersonalize('${key}') retrains it on ${target.version} if it was saved with keepSamples, else personalize again`}`,
+    );
+  }
+  if (info.model !== target.name) {
     throw new EdgetuneError(
       ErrorCodes.HEAD_MISMATCH,
       `${subject} was saved for ${info.model} ${info.version}; this classifier is ${target.name} ${target.version}` +

@@ -1,5 +1,6 @@
 import type { HeadSummary } from '../engine/engine-protocol.ts';
 import { InputRangeError, InputTypeError } from '../errors.ts';
+import { validateKeptSamples, type KeptSamples } from './kept-samples.ts';
 
 export type { HeadSummary };
 
@@ -18,6 +19,8 @@ export interface HeadRecord {
   readonly steps?: number;
   /** Labelled samples the head was personalized on. */
   readonly samples?: number;
+  /** The samples themselves, when the app asked to keep them (saveHead(key, { keepSamples: true })). */
+  readonly kept?: KeptSamples;
 }
 
 /** What list() reports: the record without its bytes. */
@@ -68,6 +71,7 @@ export function validateHeadRecord(value: unknown, name = 'record'): HeadRecord 
   if (bytes.length === 0) throw new InputRangeError(`${name}.bytes must not be empty`);
   const steps = optionalCount(record.steps, `${name}.steps`);
   const samples = optionalCount(record.samples, `${name}.samples`);
+  const kept = record.kept === undefined ? undefined : validateKeptSamples(record.kept, `${name}.kept`);
   return {
     key,
     model,
@@ -76,12 +80,13 @@ export function validateHeadRecord(value: unknown, name = 'record'): HeadRecord 
     bytes,
     ...(steps === undefined ? {} : { steps }),
     ...(samples === undefined ? {} : { samples }),
+    ...(kept === undefined ? {} : { kept }),
   };
 }
 
 export function summarizeHead(record: HeadRecord): HeadSummary {
-  const { bytes, ...fields } = record;
-  return { ...fields, byteLength: bytes.byteLength };
+  const { bytes, kept, ...fields } = record;
+  return { ...fields, byteLength: bytes.byteLength, ...(kept ? { keptSamples: kept.labels.length } : {}) };
 }
 
 /** Orders summaries by key (UTF-16 code units, as IndexedDB orders string keys). */

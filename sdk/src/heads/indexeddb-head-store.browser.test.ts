@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { decodeHead } from './head-codec.ts';
 import { HEADS_DATABASE, IndexedDbHeadStore, openIndexedDbHeadStore } from './indexeddb-head-store.browser.ts';
-import { bitsOf, describeHeadStoreContract, makeParameters, makeRecord, sameBytes } from './test-heads.ts';
+import { bitsOf, describeHeadStoreContract, makeKept, makeParameters, makeRecord, sameBytes } from './test-heads.ts';
 
 /** Storage Buckets (Chromium): a separate IndexedDB with its own small quota. */
 interface StorageBucketManager {
@@ -105,6 +105,35 @@ describe('IndexedDbHeadStore in a browser', () => {
       message: expect.stringMatching(/The head saved under 'bad' .* is damaged: its bytes are not an ArrayBuffer\. Delete it/),
     });
     expect(await store.delete('bad')).toBe(true);
+  });
+
+  it('refuses crafted kept samples in a stored entry as E_HEAD_INVALID, never half-read', async () => {
+    const name = freshName();
+    const warnings: EdgetuneError[] = [];
+    const store = await open(name, { onWarning: (warning) => warnings.push(warning) });
+    await store.save(makeRecord('good', 0, { kept: makeKept(2) }));
+    store.close();
+    const { bytes } = makeRecord('x');
+    const settings = makeKept(1).settings;
+    const crafted = [
+      { key: 'not-buffer', kept: { pixels: 'pixels', labels: ['1'], settings } },
+      { key: 'short', kept: { pixels: new ArrayBuffer(784), labels: ['1', '2'], settings } },
+      { key: 'bad-settings', kept: { pixels: new ArrayBuffer(784), labels: ['1'], settings: { ...settings, learningRate: -1 } } },
+    ];
+    const raw = await new Promise<IDBDatabase>((resolve, reject) => Object.assign(indexedDB.open(name), { onsuccess(this: IDBOpenDBRequest) { resolve(this.result); }, onerror: reject }));
+    await new Promise((resolve) => {
+      const tx = raw.transaction('heads', 'readwrite');
+      for (const entry of crafted) tx.objectStore('heads').put({ ...entry, model: 'mnist-mlp', version: '1.0.0', savedAt: '2025-01-01T00:00:00.000Z', bytes: new Uint8Array(bytes).buffer });
+      tx.oncomplete = resolve;
+    });
+    raw.close();
+
+    expect((await store.list()).map((summary) => [summary.key, summary.keptSamples])).toEqual([['good', 2]]);
+    expect(warnings).toHaveLength(3);
+    for (const [key, reason] of [['not-buffer', /kept pixels are not an ArrayBuffer/], ['short', /kept\.pixels must hold 2 x 784/], ['bad-settings', /kept\.settings/]] as const) {
+      await expect(store.load(key)).rejects.toMatchObject({ code: ErrorCodes.HEAD_INVALID, message: expect.stringMatching(reason) });
+    }
+    expect(sameBytes((await store.load('good'))?.kept?.pixels, makeKept(2).pixels)).toBe(true);
   });
 
   it.skipIf(!buckets)('reports a full quota as E_HEAD_STORAGE and keeps the previous head intact', async () => {

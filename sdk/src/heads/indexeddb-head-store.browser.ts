@@ -2,15 +2,17 @@ import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { byKey, summarizeHead, validateHeadKey, validateHeadRecord, type HeadRecord, type HeadSummary } from './head-record.ts';
 import { warnOnConsole, type HeadStore, type HeadStoreWarning } from './head-store.ts';
+import type { KeptSamples } from './kept-samples.ts';
 import { DEFAULTS } from '../defaults.ts';
 
 export const HEADS_DATABASE = DEFAULTS.browserHeadsDatabase;
 const DATABASE_VERSION = 1;
 const STORE = 'heads';
 
-/** One entry of the `heads` object store (keyPath `key`); bytes as an ArrayBuffer of their own. */
-interface StoredHead extends Omit<HeadRecord, 'bytes'> {
+/** One entry of the `heads` object store (keyPath `key`); bytes (and kept pixels) as ArrayBuffers of their own. */
+interface StoredHead extends Omit<HeadRecord, 'bytes' | 'kept'> {
   readonly bytes: ArrayBuffer;
+  readonly kept?: Omit<KeptSamples, 'pixels'> & { readonly pixels: ArrayBuffer };
 }
 
 export interface OpenIndexedDbHeadStoreOptions {
@@ -58,9 +60,9 @@ export class IndexedDbHeadStore implements HeadStore {
   }
 
   async save(record: HeadRecord): Promise<void> {
-    const { bytes, ...fields } = validateHeadRecord(record);
-    // A copy with its own buffer: cloning a view would store the whole buffer behind it.
-    const value: StoredHead = { ...fields, bytes: new Uint8Array(bytes).buffer };
+    const { bytes, kept, ...fields } = validateHeadRecord(record);
+    // Copies with their own buffers: cloning a view would store the whole buffer behind it.
+    const value: StoredHead = { ...fields, bytes: new Uint8Array(bytes).buffer, ...(kept ? { kept: { ...kept, pixels: new Uint8Array(kept.pixels).buffer } } : {}) };
     const db = await this.#db();
     try {
       // Strict: resolve only once the head is on disk; saves are rare and the user's work is in them.
@@ -161,9 +163,15 @@ export class IndexedDbHeadStore implements HeadStore {
     const remedy = typeof entryKey === 'string' ? `Delete it (delete('${entryKey}')) and personalize again.` : 'Clear this site\'s data for edgetune heads.';
     try {
       if (typeof value !== 'object' || value === null) throw new TypeError(`it is ${value === null ? 'null' : typeof value}, not an object`);
-      const { bytes, ...fields } = value as Record<string, unknown>;
+      const { bytes, kept, ...fields } = value as Record<string, unknown>;
       if (!(bytes instanceof ArrayBuffer)) throw new TypeError('its bytes are not an ArrayBuffer');
-      return validateHeadRecord({ ...fields, bytes: new Uint8Array(bytes) }, 'entry');
+      let keptRecord: unknown;
+      if (kept !== undefined) {
+        const pixels = (kept as { pixels?: unknown } | null)?.pixels;
+        if (!(pixels instanceof ArrayBuffer)) throw new TypeError('its kept pixels are not an ArrayBuffer');
+        keptRecord = { ...(kept as object), pixels: new Uint8Array(pixels) };
+      }
+      return validateHeadRecord({ ...fields, bytes: new Uint8Array(bytes), ...(keptRecord ? { kept: keptRecord } : {}) }, 'entry');
     } catch (cause) {
       throw new EdgetuneError(
         ErrorCodes.HEAD_INVALID,

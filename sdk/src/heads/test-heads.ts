@@ -39,6 +39,13 @@ export function makeRecord(key: string, seed = 0, extra: Partial<HeadRecord> = {
   };
 }
 
+/** `count` kept samples with recognisable pixels. */
+export function makeKept(count = 3): NonNullable<HeadRecord['kept']> {
+  const pixels = new Uint8Array(count * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 31) % 256;
+  return { pixels, labels: Array.from({ length: count }, (_, i) => String(i % 10)), settings: { steps: 20, learningRate: 0.003, batchSize: 32, momentum: 0.9, l2Sp: 0.1, seed: 0 } };
+}
+
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
@@ -103,6 +110,39 @@ export function describeHeadStoreContract(name: string, open: () => Promise<Head
       await expect(store.save({ ...makeRecord('a'), savedAt: 'yesterday' })).rejects.toThrow(/record\.savedAt/);
       await expect(store.save({ ...makeRecord('a'), steps: -1 })).rejects.toThrow(/record\.steps/);
       await expect(store.save({ ...makeRecord('a'), bytes: [1, 2] as unknown as Uint8Array })).rejects.toMatchObject({ code: ErrorCodes.INPUT_TYPE });
+      expect(await store.list()).toEqual([]);
+    });
+
+    it('keeps the samples saved with a head, pixels, labels and settings unchanged, and counts them in list()', async () => {
+      const store = await open();
+      const kept = makeKept(5);
+      await store.save(makeRecord('alice', 0, { kept }));
+      await store.save(makeRecord('bob'));
+      const loaded = await store.load('alice');
+      expect(sameBytes(loaded?.kept?.pixels, kept.pixels)).toBe(true);
+      expect(loaded?.kept).toMatchObject({ labels: kept.labels, settings: kept.settings });
+      expect((await store.load('bob'))?.kept).toBeUndefined();
+      expect((await store.list()).map((summary) => [summary.key, summary.keptSamples])).toEqual([['alice', 5], ['bob', undefined]]);
+      // Saving again without samples drops them (the user withdrew consent).
+      await store.save(makeRecord('alice'));
+      expect((await store.load('alice'))?.kept).toBeUndefined();
+    });
+
+    it('refuses kept samples that are malformed, naming the field, and stores nothing', async () => {
+      const store = await open();
+      const kept = makeKept(2);
+      const bad: Array<[unknown, RegExp]> = [
+        [{ ...kept, labels: 'a' }, /record\.kept\.labels must be an array/],
+        [{ ...kept, labels: [] }, /record\.kept\.labels must hold 1 to/],
+        [{ ...kept, labels: ['1', ''] }, /record\.kept\.labels\[1\]/],
+        [{ ...kept, labels: ['1', 'x'.repeat(257)] }, /record\.kept\.labels\[1\]/],
+        [{ ...kept, pixels: new Uint8Array(784) }, /record\.kept\.pixels must hold 2 x 784 bytes/],
+        [{ ...kept, pixels: Array.from(kept.pixels) }, /record\.kept\.pixels must be a Uint8Array/],
+        [{ ...kept, settings: { ...kept.settings, steps: Number.NaN } }, /record\.kept\.settings/],
+        [{ ...kept, settings: null }, /record\.kept\.settings/],
+        [{ ...makeKept(1001) }, /record\.kept\.labels must hold 1 to 1000/],
+      ];
+      for (const [value, message] of bad) await expect(store.save({ ...makeRecord('a'), kept: value as never })).rejects.toThrow(message);
       expect(await store.list()).toEqual([]);
     });
 

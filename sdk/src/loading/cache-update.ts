@@ -1,10 +1,10 @@
 import type { Manifest } from '../artifacts/manifest.ts';
 import type { ArtifactStore } from './artifact-store.ts';
+import { isLeaseKey, leaseExpired } from './cache-leases.ts';
 
 /**
  * Records a fully verified load in the store: its new files, then its manifest under `key`, then
- * drops files that the manifest previously stored under `key` used and no stored manifest still
- * references. In that order, a crash midway leaves at worst unreferenced files, never a manifest
+ * sweeps. In that order, a crash midway leaves at worst unreferenced files, never a manifest
  * pointing at missing ones.
  */
 export async function commitToStore(
@@ -17,21 +17,37 @@ export async function commitToStore(
   for (const [sha256, bytes] of downloaded) await store.putFile(sha256, bytes);
   if (previous && JSON.stringify(previous) === JSON.stringify(manifest)) return;
   await store.putManifest(key, manifest);
-  if (!previous) return;
-
-  const current = hashesOf(manifest);
-  const stale = [...hashesOf(previous)].filter((sha256) => !current.has(sha256));
-  if (stale.length === 0) return;
-  // The same file may back another model location (e.g. a static host and the edge API).
-  const stillUsed = new Set<string>();
-  for (const otherKey of await store.listManifests()) {
-    if (otherKey === key) continue;
-    const other = await store.getManifest(otherKey);
-    if (other) for (const sha256 of hashesOf(other)) stillUsed.add(sha256);
-  }
-  for (const sha256 of stale) if (!stillUsed.has(sha256)) await store.deleteFile(sha256);
+  await sweepStore(store);
 }
 
-function hashesOf(manifest: Manifest): Set<string> {
-  return new Set(Object.values(manifest.files).map((digest) => digest.sha256));
+/**
+ * Garbage collection by reference: a file stays while a stored manifest lists it, i.e. the last
+ * version loaded from each source URL (a pinned version has a URL of its own) or a live lease
+ * (cache-leases.ts: a classifier using it). Expired leases go first; then every other file.
+ */
+export async function sweepStore(store: ArtifactStore, now = Date.now()): Promise<void> {
+  // Files first, then manifests: a load takes its lease before it stores a file, so any file
+  // listed here whose load is still running has its lease in the manifests listed next.
+  const files = await store.listFiles();
+  const used = new Set<string>();
+  for (const key of await store.listManifests()) {
+    if (isLeaseKey(key) && leaseExpired(key, now)) {
+      await store.deleteManifest(key);
+      continue;
+    }
+    const manifest = await store.getManifest(key);
+    // An unreadable entry protects nothing; the next load of its URL stores a fresh one.
+    if (manifest) for (const digest of Object.values(manifest.files)) used.add(digest.sha256);
+  }
+  for (const sha256 of files) if (!used.has(sha256)) await store.deleteFile(sha256);
+}
+
+/** Ends a lease (cache-leases.ts) and sweeps: files only it kept are deleted. Never throws: the cache is an optimisation. */
+export async function releaseLease(store: ArtifactStore, lease: string): Promise<void> {
+  try {
+    await store.deleteManifest(lease);
+    await sweepStore(store);
+  } catch {
+    // An unusable cache: the lease expires on its own.
+  }
 }

@@ -6,7 +6,10 @@ import type { Manifest } from '../artifacts/manifest.ts';
 import type { EdgetuneError } from '../errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { DirectoryStore } from './directory-store.node.ts';
+import { takeLease } from './cache-leases.ts';
+import { releaseLease } from './cache-update.ts';
 import { loadCheckpoint } from './load-checkpoint.ts';
+import { DEFAULTS } from '../defaults.ts';
 import type { LoadProgress } from './load-progress.ts';
 import { MemoryStore } from './memory-store.ts';
 import { makeCheckpoint, sameBytes, type TestCheckpoint } from './test-checkpoint.ts';
@@ -170,6 +173,45 @@ describe.each(stores)('loadCheckpoint with a %s', (_, createStore) => {
     expect(warnings.map((warning) => warning.code)).toEqual(['E_CACHE']);
     expect(warnings[0]!.message).toContain('"model.onnx" is damaged');
     expect(sameBytes(await store.getFile(sha256), v1.files['model.onnx'])).toBe(true);
+  });
+});
+
+describe.each(stores)('cache leases with a %s', (_, createStore) => {
+  it('keep an old version\'s files while a classifier uses them; releasing the lease lets the sweep delete them', async () => {
+    const store = createStore();
+    const old = await loadCheckpoint(manifestUrl, { store, lease: true });
+    expect(old.lease).toMatch(/^edgetune-lease:\d+:/);
+    const v2 = await makeCheckpoint('2.0.0');
+    await writeCheckpoint(join(root, 'serve', 'mnist'), v2);
+    const current = await loadCheckpoint(manifestUrl, { store, lease: true });
+    expect((await store.listFiles()).sort()).toEqual([...hashes(v1), ...hashes(v2)].sort());
+
+    await releaseLease(store, old.lease!);
+    expect((await store.listFiles()).sort()).toEqual(hashes(v2));
+    await releaseLease(store, current.lease!);
+    // The URL's cached manifest still uses them.
+    expect((await store.listFiles()).sort()).toEqual(hashes(v2));
+    expect(await store.listManifests()).toEqual([manifestUrl]);
+  });
+
+  it('an expired lease (its classifier never disposed) protects nothing and goes at the next sweep; so does a malformed one', async () => {
+    const store = createStore();
+    await loadCheckpoint(manifestUrl, { store });
+    const expired = await takeLease(store, v1.manifest, Date.now() - 2 * DEFAULTS.cacheLeaseMs);
+    await store.putManifest('edgetune-lease:soon:x', v1.manifest);
+    const v2 = await makeCheckpoint('2.0.0');
+    await writeCheckpoint(join(root, 'serve', 'mnist'), v2);
+    await loadCheckpoint(manifestUrl, { store });
+    expect(await store.listManifests()).toEqual([manifestUrl]);
+    expect((await store.listFiles()).sort()).toEqual(hashes(v2));
+    expect(expired).toMatch(/^edgetune-lease:/);
+  });
+
+  it('a load that fails gives its lease back', async () => {
+    const store = createStore();
+    await writeFile(join(root, 'serve', 'mnist', 'head.onnx'), 'damaged');
+    await expect(loadCheckpoint(manifestUrl, { store, lease: true })).rejects.toMatchObject({ code: 'E_INTEGRITY' });
+    expect(await store.listManifests()).toEqual([]);
   });
 });
 

@@ -10,6 +10,10 @@ export interface HttpGetOptions {
   readonly signal?: AbortSignal | undefined;
   /** Default DEFAULT_STALL_TIMEOUT_MS. */
   readonly stallTimeoutMs?: number | undefined;
+  /** Non-2xx statuses the caller reads itself (e.g. 410 for a withdrawn manifest) instead of an HttpStatusError. */
+  readonly acceptStatus?: (status: number) => boolean;
+  /** Ask caches (the browser's HTTP cache) to revalidate: a manifest's status can change after it was cached. */
+  readonly revalidate?: boolean;
 }
 
 /** A non-2xx answer. 5xx and 429 say the server cannot serve now, not that the model is gone. */
@@ -43,7 +47,7 @@ export async function httpGet(
   const watchdog = new StallWatchdog(options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, signal);
   let response: Response;
   try {
-    response = await fetchImpl(url, { signal: watchdog.signal });
+    response = await fetchImpl(url, { signal: watchdog.signal, ...(options.revalidate ? { cache: 'no-cache' as const } : {}) });
   } catch (cause) {
     watchdog.stop();
     if (signal?.aborted) throw abortedError(`Downloading ${what}`, signal);
@@ -51,7 +55,7 @@ export async function httpGet(
     throw new NetworkUnreachableError(url, cause);
   }
   watchdog.progress();
-  if (!response.ok) {
+  if (!response.ok && !options.acceptStatus?.(response.status)) {
     watchdog.stop();
     // Free the connection: nobody will read this body.
     await response.body?.cancel().catch(() => undefined);

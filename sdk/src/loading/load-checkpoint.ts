@@ -1,12 +1,14 @@
 import type { CheckpointFileName, Manifest } from '../artifacts/manifest.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
-import { commitToStore } from './cache-update.ts';
+import { takeLease } from './cache-leases.ts';
+import { commitToStore, releaseLease } from './cache-update.ts';
 import { resolveSource, type CheckpointSource, type ResolvedSource } from './checkpoint-source.ts';
 import { FailSafeStore } from './fail-safe-store.ts';
 import { gatherFiles, type GatherContext } from './gather-files.ts';
 import { HttpStatusError } from './http-get.ts';
 import { describeCause, NetworkUnreachableError, throwIfAborted } from './load-errors.ts';
+import { VersionWithdrawnError } from './withdrawn-version.ts';
 import { ProgressReporter, type ProgressListener } from './load-progress.ts';
 import type { LocalReader } from './local-reader.ts';
 import { decodeManifest, fetchManifestBytes, validateManifest } from './read-manifest.ts';
@@ -31,6 +33,12 @@ export interface LoadCheckpointOptions {
   readonly fileUrl?: (manifest: Manifest, fileName: string, manifestUrl: string) => string;
   /** Reads paths and file:// URLs; the Node build passes `localDirectorySource`. */
   readonly readLocal?: LocalReader;
+  /**
+   * Keep the cached files of this load from deletion until the lease (LoadedCheckpoint.lease) is
+   * released with releaseLease(): for loads whose files stay in use (a classifier). Without it the
+   * files are protected only while the load runs.
+   */
+  readonly lease?: boolean;
 }
 
 export type CheckpointFiles = Record<CheckpointFileName, Uint8Array<ArrayBuffer>> & Record<string, Uint8Array<ArrayBuffer>>;
@@ -45,6 +53,12 @@ export interface LoadedCheckpoint {
   readonly offline: boolean;
   /** The manifest's absolute URL (for an in-memory manifest: its base URL); the cache key. */
   readonly manifestUrl: string;
+  /** Where the manifest was finally read from (after redirects, or the withdrawn version's replacement). */
+  readonly finalUrl: string;
+  /** The version asked for was withdrawn at the edge, so its replacement was loaded instead. */
+  readonly withdrawn?: { readonly version: string; readonly replacement: string };
+  /** With options.lease and a store: the lease on this version's cached files. */
+  readonly lease?: string;
 }
 
 /**
@@ -65,8 +79,9 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
   // Where file names resolve: the manifest's URL after redirects (an edge's "latest" alias redirects
   // to a versioned URL); the requested URL stays the cache key.
   let filesBaseUrl = resolved.manifestUrl;
+  let withdrawn: LoadedCheckpoint['withdrawn'];
   try {
-    ({ manifest, finalUrl: filesBaseUrl } = await readManifest(resolved, fetchImpl, options));
+    ({ manifest, finalUrl: filesBaseUrl, withdrawn } = await readManifestOrReplacement(resolved, fetchImpl, options, warn));
   } catch (error) {
     // Like no network at all: the server is down, overloaded (5xx, 429) or stalled.
     if (!(error instanceof NetworkUnreachableError || (error instanceof HttpStatusError && error.transient))) throw error;
@@ -90,13 +105,23 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     warn,
     offline,
   };
-  const gathered = await gatherFiles(context, manifest);
-  throwIfAborted(options.signal, 'Loading the model');
-
-  if (store && !offline) {
-    const downloaded = new Map(gathered.filter((file) => !file.fromCache).map((file) => [file.digest.sha256, file.bytes]));
-    await commitToStore(store, resolved.manifestUrl, manifest, downloaded);
+  // Before any file is read or stored, so a concurrent sweep (another tab or process) keeps them.
+  const lease = store ? await takeLease(store, manifest) : undefined;
+  let gathered;
+  try {
+    gathered = await gatherFiles(context, manifest);
+    throwIfAborted(options.signal, 'Loading the model');
+    if (store && !offline) {
+      const downloaded = new Map(gathered.filter((file) => !file.fromCache).map((file) => [file.digest.sha256, file.bytes]));
+      await commitToStore(store, resolved.manifestUrl, manifest, downloaded);
+    }
+  } catch (error) {
+    // Through the store itself: the fail-safe wrapper stops writing after a storage failure.
+    if (options.store && lease) await releaseLease(options.store, lease);
+    throw error;
   }
+  // Only held for the load itself: the files it kept are referenced by the manifest just stored.
+  if (options.store && lease && !options.lease) await options.store.deleteManifest(lease).catch(() => undefined);
   const fromCache = gathered.filter((file) => file.fromCache).length;
   progress.ready(fromCache === gathered.length);
   return {
@@ -105,7 +130,37 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     source: fromCache === 0 ? 'network' : fromCache === gathered.length ? 'cache' : 'mixed',
     offline,
     manifestUrl: resolved.manifestUrl,
+    finalUrl: filesBaseUrl,
+    ...(withdrawn ? { withdrawn } : {}),
+    ...(lease && options.lease ? { lease } : {}),
   };
+}
+
+/**
+ * The manifest; for a version withdrawn at the edge, the manifest of the version the edge names
+ * as its replacement (one step, never a chain), with an E_VERSION_WITHDRAWN warning.
+ */
+async function readManifestOrReplacement(
+  resolved: ResolvedSource,
+  fetchImpl: typeof fetch,
+  options: LoadCheckpointOptions,
+  warn: (warning: EdgetuneError) => void,
+): Promise<{ manifest: Manifest; finalUrl: string; withdrawn?: LoadedCheckpoint['withdrawn'] }> {
+  try {
+    return await readManifest(resolved, fetchImpl, options);
+  } catch (error) {
+    if (!(error instanceof VersionWithdrawnError) || !error.replacement) throw error;
+    const { replacement } = error;
+    const read = await readManifest({ manifestUrl: replacement.manifestUrl, location: 'remote' }, fetchImpl, options);
+    if (read.manifest.version !== replacement.version) {
+      throw new EdgetuneError(
+        ErrorCodes.MANIFEST_INVALID,
+        `${resolved.manifestUrl} was withdrawn in favour of ${replacement.version}, but ${replacement.manifestUrl} holds version ${read.manifest.version}; re-publish the model.`,
+      );
+    }
+    warn(new EdgetuneError(ErrorCodes.VERSION_WITHDRAWN, `${error.message} Loaded ${read.manifest.name}@${replacement.version} instead.`, { cause: error }));
+    return { ...read, withdrawn: { version: error.version, replacement: replacement.version } };
+  }
 }
 
 async function readManifest(

@@ -2,6 +2,7 @@ import { ManifestError, parseManifest, type Manifest } from '../artifacts/manife
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { httpGet } from './http-get.ts';
 import { abortedError, NetworkUnreachableError } from './load-errors.ts';
+import { readWithdrawal } from './withdrawn-version.ts';
 
 /** A real manifest is a few KB; a body beyond this is not one, and is not buffered. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -9,7 +10,8 @@ const MAX_MANIFEST_BYTES = 1024 * 1024;
 /**
  * Fetches a manifest's raw bytes and the URL it was finally served from (after redirects), which
  * its file names resolve against. A body that breaks off or stalls counts as an unreachable
- * network (a cached copy may stand in); one over MAX_MANIFEST_BYTES is E_MANIFEST_INVALID.
+ * network (a cached copy may stand in); one over MAX_MANIFEST_BYTES is E_MANIFEST_INVALID. A
+ * withdrawn version (HTTP 410 from the edge) rejects with a VersionWithdrawnError.
  */
 export async function fetchManifestBytes(
   fetchImpl: typeof fetch,
@@ -17,7 +19,19 @@ export async function fetchManifestBytes(
   signal?: AbortSignal,
   stallTimeoutMs?: number,
 ): Promise<{ bytes: Uint8Array; finalUrl: string }> {
-  const { response, watchdog } = await httpGet(fetchImpl, url, 'the model manifest', { signal, stallTimeoutMs });
+  const { response, watchdog } = await httpGet(fetchImpl, url, 'the model manifest', {
+    signal,
+    stallTimeoutMs,
+    revalidate: true,
+    acceptStatus: (status) => status === 410,
+  });
+  if (response.status === 410) {
+    try {
+      throw await readWithdrawal(response, response.url || url);
+    } finally {
+      watchdog.stop();
+    }
+  }
   const chunks: Uint8Array[] = [];
   let length = 0;
   const reader = response.body?.getReader();

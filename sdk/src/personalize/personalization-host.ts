@@ -5,13 +5,14 @@ import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { checkTrainStepSession } from '../engine/check-sessions.ts';
 import type { InferenceSession, OrtModule } from '../engine/ort-types.ts';
 import { assertHeadMatches, decodeHead, encodeHead, firstNonFinite } from '../heads/head-codec.ts';
-import type { HeadSummary } from '../heads/head-record.ts';
+import { summarizeHead, type HeadRecord, type HeadSummary } from '../heads/head-record.ts';
+import { appendKept, keptForModel, type KeptSamples } from '../heads/kept-samples.ts';
 import type { HeadStore } from '../heads/head-store.ts';
 import { validateHeadKey } from '../heads/head-record.ts';
 import { FeatureCache } from './feature-cache.ts';
 import { cloneParameters, type HeadParameters } from './head-parameters.ts';
 import { HeadRunner } from './head-runner.ts';
-import type { ResolvedPersonalizeOptions } from './personalize-options.ts';
+import { pickPersonalizeOptions, resolvePersonalizeOptions, type PersonalizeOptions, type ResolvedPersonalizeOptions } from './personalize-options.ts';
 import type { PersonalizeReport, StepProgress } from './personalize-report.ts';
 import { runPersonalization, type TrainingSet } from './run-personalization.ts';
 
@@ -32,6 +33,8 @@ export class PersonalizationHost {
   readonly #pretrained: HeadParameters;
   #current: HeadParameters;
   #personalized = false;
+  /** The samples the current head was personalized on (in memory; stored only with saveHead's keepSamples). */
+  #kept: KeptSamples | undefined;
   readonly #runner: HeadRunner;
   readonly #features = new FeatureCache();
 
@@ -97,16 +100,28 @@ export class PersonalizationHost {
     /** Checked before each run of steps: true stops with E_ABORTED, the head unchanged. */
     isCancelled?: () => boolean,
   ): Promise<PersonalizeReport> {
-    const runner = this.#runner;
+    const report = await this.#train(samples, replay, this.#current, options, onStep, isCancelled);
+    this.#kept = appendKept(this.#kept, samples, this.manifest.labels, options);
+    return report;
+  }
+
+  /** The head changes only if every step succeeded: divergence or abort leave it as it was. */
+  async #train(
+    samples: LabelledPixels,
+    replay: LabelledPixels | undefined,
+    start: HeadParameters,
+    options: ResolvedPersonalizeOptions,
+    onStep?: (progress: StepProgress) => void,
+    isCancelled?: () => boolean,
+  ): Promise<PersonalizeReport> {
     const sampleSet = await this.#featuresOf(samples);
     const replaySet = replay ? await this.#featuresOf(replay) : undefined;
-    // The head changes only if every step succeeded: divergence or abort leave it as it was.
     const { parameters, report } = await runPersonalization({
-      runner,
+      runner: this.#runner,
       featureSize: this.manifest.featureSize,
       samples: sampleSet,
       replay: replaySet,
-      start: this.#current,
+      start,
       anchors: this.#pretrained,
       options,
       onStep,
@@ -117,41 +132,81 @@ export class PersonalizationHost {
     return report;
   }
 
+  /**
+   * Retrains the head saved under `key` on this version: from the pretrained head, on the samples
+   * kept with it and its settings (overridden by `overrides`), then saves the new head under the
+   * same key with the same samples. The installed head changes only if training succeeds.
+   */
+  async repersonalize(
+    key: string,
+    overrides: PersonalizeOptions,
+    onStep?: (progress: StepProgress) => void,
+    isCancelled?: () => boolean,
+  ): Promise<{ report: PersonalizeReport; head: HeadSummary }> {
+    const record = await this.#loadRecord(key);
+    if (record.model !== this.manifest.name) assertHeadMatches(decodeHead(record.bytes).info, this.manifest, key);
+    const usable = record.kept && keptForModel(record.kept, this.manifest.labels);
+    if (!record.kept || !usable || usable.labels.length === 0) {
+      throw new EdgetuneError(
+        ErrorCodes.HEAD_NO_SAMPLES,
+        record.kept
+          ? `none of the samples kept with head '${key}' has a label of ${this.manifest.name} ${this.manifest.version}; personalize again`
+          : `head '${key}' was saved without its samples, so it cannot be re-personalized; personalize again and save with saveHead('${key}', { keepSamples: true })`,
+      );
+    }
+    const settings = resolvePersonalizeOptions({ ...record.kept.settings, ...pickPersonalizeOptions(overrides) });
+    const report = await this.#train(usable, undefined, this.#pretrained, settings, onStep, isCancelled);
+    this.#kept = { ...record.kept, settings };
+    return { report, head: await this.saveHead(key, { keepSamples: true }) };
+  }
+
   resetHead(): void {
     this.#current = this.#pretrained;
     this.#personalized = false;
+    this.#kept = undefined;
   }
 
   exportHead(): Uint8Array {
     return encodeHead(this.#asTensors(this.#current), { model: this.manifest.name, version: this.manifest.version });
   }
 
-  importHead(bytes: Uint8Array): void {
+  importHead(bytes: Uint8Array, key?: string): void {
     const decoded = decodeHead(bytes);
-    assertHeadMatches(decoded.info, this.manifest);
+    assertHeadMatches(decoded.info, this.manifest, key);
     this.#current = new Map([...decoded.parameters].map(([name, t]) => [name, t.data.slice()]));
     this.#personalized = true;
+    this.#kept = undefined;
   }
 
-  async saveHead(key: string): Promise<HeadSummary> {
+  /** `keepSamples`: store the samples the head was personalized on with it (the user's consent), for repersonalize(). */
+  async saveHead(key: string, options: { keepSamples?: boolean } = {}): Promise<HeadSummary> {
     validateHeadKey(key);
     const store = await this.openStore();
     const bytes = this.exportHead();
-    const record = { key, model: this.manifest.name, version: this.manifest.version, savedAt: new Date().toISOString(), bytes };
+    const kept = options.keepSamples ? this.#kept : undefined;
+    const record: HeadRecord = { key, model: this.manifest.name, version: this.manifest.version, savedAt: new Date().toISOString(), bytes, ...(kept ? { kept } : {}) };
     await store.save(record);
-    const { bytes: _bytes, ...summary } = record;
-    return { ...summary, byteLength: bytes.byteLength };
+    return summarizeHead(record);
   }
 
+  /** Installs the head saved under `key`; one saved for another version is refused with E_HEAD_STALE. */
   async loadHead(key: string): Promise<void> {
+    const record = await this.#loadRecord(key);
+    this.importHead(record.bytes, key);
+    this.#kept = record.kept;
+  }
+
+  async #loadRecord(key: string): Promise<HeadRecord> {
     validateHeadKey(key);
     const record = await (await this.openStore()).load(key);
     if (!record) throw new EdgetuneError(ErrorCodes.HEAD_NOT_FOUND, `no head is saved under "${key}"; listHeads() shows the saved ones`);
-    this.importHead(record.bytes);
+    return record;
   }
 
+  /** Every saved head; those of another version of this model are marked `stale` (repersonalize() them). */
   async listHeads(): Promise<HeadSummary[]> {
-    return (await this.openStore()).list();
+    const { name, version } = this.manifest;
+    return (await (await this.openStore()).list()).map((head) => (head.model === name && head.version !== version ? { ...head, stale: true } : head));
   }
 
   async deleteHead(key: string): Promise<boolean> {

@@ -50,3 +50,9 @@ export function resolvePersonalizeOptions(options: PersonalizeOptions = {}): Res
     seed: check('seed', o.seed, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer from 0 to 2^32-1'),
   };
 }
+
+/** Only the personalization settings in `options` (e.g. a call's options, which carry callbacks too), the undefined ones left out. */
+export function pickPersonalizeOptions(options: PersonalizeOptions = {}): PersonalizeOptions {
+  const { steps, learningRate, batchSize, momentum, l2Sp, seed } = options ?? {};
+  return Object.fromEntries(Object.entries({ steps, learningRate, batchSize, momentum, l2Sp, seed }).filter(([, value]) => value !== undefined));
+}

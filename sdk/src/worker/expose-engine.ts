@@ -9,6 +9,7 @@ export function exposeEngine(engine: ClassifierEngine, endpoint?: Endpoint): voi
   installErrorTransfer();
   const api: EngineApi = {
     load: (request, onProgress) => engine.load(request, onProgress),
+    checkForUpdate: () => engine.checkForUpdate(),
     startRuntime: (request, onProgress) => engine.startRuntime(request, onProgress),
     classify: async (pixels, count) => {
       const probs = await engine.classify(pixels, count);
@@ -18,6 +19,10 @@ export function exposeEngine(engine: ClassifierEngine, endpoint?: Endpoint): voi
       const result = await engine.personalize(request, onStep);
       return transfer(result, [result.head.buffer]);
     },
+    repersonalize: async (request, onStep) => {
+      const result = await engine.repersonalize(request, onStep);
+      return transfer(result, [result.head.buffer]);
+    },
     cancel: (callId) => engine.cancel(callId),
     resetHead: () => engine.resetHead(),
     exportHead: async () => {
@@ -25,7 +30,7 @@ export function exposeEngine(engine: ClassifierEngine, endpoint?: Endpoint): voi
       return transfer(bytes, [bytes.buffer]);
     },
     importHead: (bytes) => engine.importHead(bytes),
-    saveHead: (key) => engine.saveHead(key),
+    saveHead: (key, options) => engine.saveHead(key, options),
     loadHead: async (key) => {
       const bytes = await engine.loadHead(key);
       return transfer(bytes, [bytes.buffer]);

@@ -1,4 +1,5 @@
 import { connectEdge, loadClassifier } from 'edgetune';
+import './rollout.ts';
 import { CROSS_ORIGIN_GLOBAL, type CrossOriginRequest, type CrossOriginResult } from './protocol.ts';
 
 /*

@@ -4,6 +4,7 @@ import { ErrorCodes } from '../../../sdk/src/errors.ts';
 import { readClassifyInput } from '../classify/classify-input.ts';
 import type { Env } from '../env.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
+import { withdrawnBody } from '../http/withdrawn-body.ts';
 import { runnerFor } from '../inference/runner-cache.ts';
 import { isModelName, isVersion } from '../store/model-keys.ts';
 import { storeOf } from '../store/store-of.ts';
@@ -34,6 +35,8 @@ async function classify(c: Context<{ Bindings: Env }>, name: string, requested: 
   const topK = readTopK(c.req.query('topK'));
   const store = storeOf(c.env);
   const version = requested ?? (await store.latestVersion(name));
+  const withdrawal = requested === undefined ? undefined : (await store.withdrawals(name)).get(requested);
+  if (withdrawal) throw new ApiError(410, ErrorCodes.VERSION_WITHDRAWN, (await withdrawnBody(store, name, requested!, withdrawal)).error.message);
   const { manifest } = await store.version(name, version);
   const [batch, runner] = await Promise.all([readClassifyInput(c.req.raw), runnerFor(c.env.MODELS, manifest)]);
   const started = performance.now();

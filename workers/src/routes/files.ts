@@ -3,6 +3,7 @@ import type { Env } from '../env.ts';
 import { ErrorCodes } from '../../../sdk/src/errors.ts';
 import { toErrorBody } from '../../../sdk/src/error-wire.ts';
 import { notFound } from '../http/api-error.ts';
+import { withdrawnBody } from '../http/withdrawn-body.ts';
 import { matchesEtag, parseByteRange, type ByteRange } from '../http/byte-range.ts';
 import { fileKey, isFileName, isModelName, isVersion, MANIFEST_FILE } from '../store/model-keys.ts';
 import { storeOf } from '../store/store-of.ts';
@@ -11,6 +12,8 @@ import { storeOf } from '../store/store-of.ts';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The "latest" redirect moves when a version is published; caches may keep it a minute. */
 const SHORT = 'public, max-age=60';
+/** A version's manifest never changes, but the version can be withdrawn: revalidate (ETag) on every use. */
+const REVALIDATE = 'public, no-cache';
 
 export const fileRoutes = new Hono<{ Bindings: Env }>();
 
@@ -29,10 +32,14 @@ fileRoutes.get('/v1/models/:name/:version/:file', async (c) => {
   if (!isModelName(name) || !isVersion(version) || !isFileName(file)) {
     throw notFound(`No file ${name}/${version}/${file} is published; GET /v1/models lists models and versions.`);
   }
-  const published = await storeOf(c.env).version(name, version);
+  const store = storeOf(c.env);
+  const published = await store.version(name, version);
   if (file === MANIFEST_FILE) {
+    const withdrawal = (await store.withdrawals(name)).get(version);
+    if (withdrawal) return c.json(await withdrawnBody(store, name, version, withdrawal), 410, { 'Cache-Control': 'no-store' });
     const bytes = published.manifestBytes;
-    return serve(c, { etag: quote(published.manifestSha256), size: bytes.byteLength, type: 'application/json' }, (range) =>
+    const entity = { etag: quote(published.manifestSha256), size: bytes.byteLength, type: 'application/json', cacheControl: REVALIDATE };
+    return serve(c, entity, (range) =>
       Promise.resolve(range ? bytes.slice(range.start, range.end + 1) : bytes),
     );
   }
@@ -52,6 +59,8 @@ interface Entity {
   readonly etag: string;
   readonly size: number;
   readonly type: string;
+  /** Default: immutable. */
+  readonly cacheControl?: string;
 }
 
 /** Conditional, ranged and HEAD responses for one immutable entity. */
@@ -60,7 +69,7 @@ async function serve(
   entity: Entity,
   read: (range: ByteRange | undefined) => Promise<BodyInit>,
 ): Promise<Response> {
-  const headers = new Headers({ ETag: entity.etag, 'Cache-Control': IMMUTABLE, 'Accept-Ranges': 'bytes' });
+  const headers = new Headers({ ETag: entity.etag, 'Cache-Control': entity.cacheControl ?? IMMUTABLE, 'Accept-Ranges': 'bytes' });
   if (matchesEtag(c.req.header('If-None-Match') ?? null, entity.etag)) return respond(c, null, 304, headers);
   const ifRange = c.req.header('If-Range');
   const range = ifRange !== undefined && ifRange !== entity.etag ? undefined : parseByteRange(c.req.header('Range') ?? null, entity.size);

@@ -4,24 +4,28 @@
  *
  *   models/<name>/<version>/<file>      every file of the checkpoint, manifest.json included
  *   models/<name>/latest.json           { "version": "<version>", "publishedAt": "<ISO time>" }
+ *   models/<name>/withdrawn.json        versions taken back (withdrawals.ts)
  *
  * A version exists once its manifest.json does: publishing writes the files first, then the
  * manifest, then moves latest.json, so a reader sees the old version or the new one, never a mix.
  */
 
+import { compareVersions, isVersion } from '../../../sdk/src/artifacts/model-version.ts';
+
+export { compareVersions, isVersion };
+
 export const MODELS_PREFIX = 'models/';
 export const MANIFEST_FILE = 'manifest.json';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const VERSION = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})(-[0-9A-Za-z.-]{1,40})?$/;
 const FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const isModelName = (value: string): boolean => NAME.test(value);
-export const isVersion = (value: string): boolean => VERSION.test(value);
 export const isFileName = (value: string): boolean => FILE.test(value) && !value.includes('..');
 
 export const modelPrefix = (name: string): string => `${MODELS_PREFIX}${name}/`;
 export const latestKey = (name: string): string => `${modelPrefix(name)}latest.json`;
+export const withdrawnKey = (name: string): string => `${modelPrefix(name)}withdrawn.json`;
 export const fileKey = (name: string, version: string, file: string): string => `${modelPrefix(name)}${version}/${file}`;
 
 export interface LatestPointer {
@@ -38,20 +42,4 @@ export function parseLatestPointer(text: string): LatestPointer | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Semver order without build metadata: numeric parts, then a release above its pre-releases. */
-export function compareVersions(a: string, b: string): number {
-  const [coreA = '', preA] = a.split('-', 2);
-  const [coreB = '', preB] = b.split('-', 2);
-  const partsA = coreA.split('.').map(Number);
-  const partsB = coreB.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const diff = (partsA[i] ?? 0) - (partsB[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  if (preA === preB) return 0;
-  if (preA === undefined) return 1;
-  if (preB === undefined) return -1;
-  return preA < preB ? -1 : 1;
 }

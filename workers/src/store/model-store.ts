@@ -2,7 +2,8 @@ import { ManifestError, parseManifest, type Manifest } from '../../../sdk/src/ar
 import { sha256Hex } from '../../../sdk/src/loading/bytes.ts';
 import { ErrorCodes } from '../../../sdk/src/errors.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
-import { compareVersions, fileKey, latestKey, MANIFEST_FILE, modelPrefix, MODELS_PREFIX, parseLatestPointer } from './model-keys.ts';
+import { compareVersions, fileKey, latestKey, MANIFEST_FILE, modelPrefix, MODELS_PREFIX, parseLatestPointer, withdrawnKey, isVersion } from './model-keys.ts';
+import { parseWithdrawals, WithdrawalRecordError, type Withdrawal, type Withdrawals } from './withdrawals.ts';
 
 export interface PublishedVersion {
   readonly manifest: Manifest;
@@ -24,12 +25,15 @@ export interface VersionSummary {
   /** Total bytes of the checkpoint's files (manifest excluded). */
   readonly bytes: number;
   readonly manifestUrl: string;
+  /** Present when the version was taken back (npm run publish -- --withdraw). */
+  readonly withdrawn?: Withdrawal;
 }
 
 /** Published versions never change, so their manifests are kept per isolate (bounded). */
 const MAX_CACHED_MANIFESTS = 256;
 const manifests = new Map<string, PublishedVersion>();
 const latest = new Map<string, { version: string | undefined; readAt: number }>();
+const withdrawals = new Map<string, { withdrawals: Withdrawals; readAt: number }>();
 
 /** Read access to the models bucket, with the per-isolate caches that make it cheap. */
 export class ModelStore {
@@ -38,18 +42,53 @@ export class ModelStore {
     private readonly latestTtlMs: number,
   ) {}
 
-  /** The version latest.json points at, or a 404 naming the model. */
+  /**
+   * The version devices are offered: the one latest.json points at, unless it was withdrawn, then
+   * the newest published version that was not. A 404 names an unknown model; a 410 says every
+   * version is withdrawn.
+   */
   async latestVersion(name: string): Promise<string> {
     const now = Date.now();
     const cached = latest.get(name);
     let version = cached && now - cached.readAt < this.latestTtlMs ? cached.version : undefined;
     if (version === undefined) {
       const object = await this.bucket.get(latestKey(name));
-      version = object ? parseLatestPointer(await object.text())?.version : undefined;
-      if (version !== undefined) latest.set(name, { version, readAt: now });
+      const pointer = object ? parseLatestPointer(await object.text())?.version : undefined;
+      if (pointer === undefined) throw notFound(`No model named "${name}" is published; GET /v1/models lists the models.`);
+      version = (await this.withdrawals(name)).has(pointer) ? await this.#newestServable(name) : pointer;
+      latest.set(name, { version, readAt: now });
     }
-    if (version === undefined) throw notFound(`No model named "${name}" is published; GET /v1/models lists the models.`);
     return version;
+  }
+
+  /** The withdrawn versions of a model (cached per isolate as long as the latest pointer). */
+  async withdrawals(name: string): Promise<Withdrawals> {
+    const now = Date.now();
+    const cached = withdrawals.get(name);
+    if (cached && now - cached.readAt < this.latestTtlMs) return cached.withdrawals;
+    const object = await this.bucket.get(withdrawnKey(name));
+    let read: Withdrawals = new Map();
+    if (object) {
+      try {
+        read = parseWithdrawals(await object.text());
+      } catch (cause) {
+        if (!(cause instanceof WithdrawalRecordError)) throw cause;
+        // Read wrongly, it could offer a withdrawn version again: refuse to guess.
+        throw new ApiError(500, ErrorCodes.MANIFEST_INVALID, `The withdrawal record of "${name}" is invalid (${cause.message}); fix or delete models/${name}/withdrawn.json.`, { cause });
+      }
+    }
+    withdrawals.set(name, { withdrawals: read, readAt: now });
+    return read;
+  }
+
+  /** The newest published version not withdrawn, or a 410 when there is none. */
+  async #newestServable(name: string): Promise<string> {
+    const withdrawn = await this.withdrawals(name);
+    for (const version of (await this.#versionNames(name)).sort(compareVersions).reverse()) {
+      if (withdrawn.has(version)) continue;
+      if (await this.version(name, version).catch(() => undefined)) return version;
+    }
+    throw new ApiError(410, ErrorCodes.VERSION_WITHDRAWN, `Every published version of "${name}" is withdrawn; publish a new version.`);
   }
 
   /** A published version's manifest, or a 404 naming the model and version. */
@@ -97,9 +136,9 @@ export class ModelStore {
     } catch {
       return undefined; // files uploaded, nothing published yet
     }
-    const candidates = (await this.listPrefixes(modelPrefix(name))).map((prefix) => prefix.slice(modelPrefix(name).length, -1));
+    const withdrawn = await this.withdrawals(name);
     const versions: VersionSummary[] = [];
-    for (const version of candidates.sort(compareVersions).reverse()) {
+    for (const version of (await this.#versionNames(name)).sort(compareVersions).reverse()) {
       const published = await this.version(name, version).catch(() => undefined);
       if (!published) continue; // a version whose manifest is not written yet is not published
       const { manifest } = published;
@@ -109,9 +148,14 @@ export class ModelStore {
         accuracy: manifest.testAccuracy.value,
         bytes: Object.values(manifest.files).reduce((sum, file) => sum + file.bytes, 0),
         manifestUrl: `/v1/models/${name}/${version}/${MANIFEST_FILE}`,
+        ...(withdrawn.has(version) ? { withdrawn: withdrawn.get(version)! } : {}),
       });
     }
     return { name, latest: latestVersion, versions };
+  }
+
+  async #versionNames(name: string): Promise<string[]> {
+    return (await this.listPrefixes(modelPrefix(name))).map((prefix) => prefix.slice(modelPrefix(name).length, -1)).filter(isVersion);
   }
 
   private async listPrefixes(prefix: string): Promise<string[]> {

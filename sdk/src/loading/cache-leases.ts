@@ -1,0 +1,26 @@
+import type { Manifest } from '../artifacts/manifest.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+import { DEFAULTS } from '../defaults.ts';
+
+/**
+ * A lease says "a classifier is using these files": a copy of its manifest stored under a key of
+ * its own, `edgetune-lease:<expiry ms>:<id>`, which the cache's sweep (cache-update.ts) treats
+ * like any cached manifest. Taken before a load reads or stores files and released when the
+ * classifier is disposed, so a newer version loaded meanwhile (another tab, another classifier)
+ * never deletes files still in use. One whose holder died without disposing expires.
+ */
+const PREFIX = 'edgetune-lease:';
+
+export const isLeaseKey = (key: string): boolean => key.startsWith(PREFIX);
+
+/** True for an expired or malformed lease key. */
+export function leaseExpired(key: string, now: number): boolean {
+  const expiry = Number(key.slice(PREFIX.length).split(':', 1)[0]);
+  return !Number.isSafeInteger(expiry) || expiry <= now;
+}
+
+export async function takeLease(store: ArtifactStore, manifest: Manifest, now = Date.now()): Promise<string> {
+  const key = `${PREFIX}${now + DEFAULTS.cacheLeaseMs}:${crypto.randomUUID()}`;
+  await store.putManifest(key, manifest);
+  return key;
+}
