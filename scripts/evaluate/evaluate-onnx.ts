@@ -1,6 +1,6 @@
-import * as ort from 'onnxruntime-node';
 import { createRequire } from 'node:module';
-import { loadMnistSplit, PIXELS, takeFirst, toUnitFloat } from '../data/mnist.ts';
+import { loadMnistSplit, takeFirst } from '../data/mnist.ts';
+import { predictWithOnnx } from './predict-onnx.ts';
 
 export interface OnnxAccuracy {
   readonly value: number;
@@ -20,28 +20,15 @@ export function onnxRuntimeNodeVersion(): string {
 export async function evaluateOnnxModel(modelOnnx: Uint8Array, options: { limit?: number } = {}): Promise<OnnxAccuracy> {
   const fullTest = await loadMnistSplit('test');
   const test = options.limit ? takeFirst(fullTest, options.limit) : fullTest;
-  const session = await ort.InferenceSession.create(modelOnnx, { intraOpNumThreads: 1 });
-  try {
-    const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
-    let correct = 0;
-    const batch = 500;
-    for (let start = 0; start < test.count; start += batch) {
-      const n = Math.min(batch, test.count - start);
-      const image = new ort.Tensor('float32', toUnitFloat(test.images.subarray(start * PIXELS, (start + n) * PIXELS)), [n, 1, 28, 28]);
-      const { probs } = await session.run({ image }, ['probs']);
-      const scores = probs!.data as Float32Array;
-      for (let i = 0; i < n; i++) {
-        let predicted = 0;
-        for (let c = 1; c < 10; c++) if (scores[i * 10 + c]! > scores[i * 10 + predicted]!) predicted = c;
-        const label = test.labels[start + i]!;
-        confusion[label]![predicted]!++;
-        if (predicted === label) correct++;
-      }
-    }
-    return { value: correct / test.count, correct, total: test.count, confusion, runtime: onnxRuntimeNodeVersion() };
-  } finally {
-    await session.release();
+  const predictions = await predictWithOnnx(modelOnnx, test.images, test.count);
+  const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+  let correct = 0;
+  for (let i = 0; i < test.count; i++) {
+    const label = test.labels[i]!;
+    confusion[label]![predictions[i]!]!++;
+    if (predictions[i] === label) correct++;
   }
+  return { value: correct / test.count, correct, total: test.count, confusion, runtime: onnxRuntimeNodeVersion() };
 }
 
 /** A confusion matrix as aligned text, rows = true digit, columns = predicted digit. */

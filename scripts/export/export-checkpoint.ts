@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { parseManifest, TRAIN_STEP_NAMES, type FileDigest, type Manifest, type TestAccuracy } from '../../sdk/src/artifacts/manifest.ts';
+import { parseManifest, TRAIN_STEP_NAMES, type FileDigest, type Manifest, type RetrainProvenance, type TestAccuracy } from '../../sdk/src/artifacts/manifest.ts';
 import { encodeSafetensors } from '../../sdk/src/artifacts/safetensors.ts';
 import { buildOnnxArtifacts, type OnnxArtifacts } from './build-onnx-artifacts.ts';
 import { MODEL_INPUT } from './model-graph.ts';
@@ -30,6 +30,8 @@ export interface ExportCheckpointOptions {
    * the same atomic swap; a subdirectory named here replaces the old one.
    */
   extraFiles?: ReadonlyMap<string, Uint8Array | string>;
+  /** A retrain's record; called after measureAccuracy, so it may carry figures measured on the exported model. */
+  provenance?: () => RetrainProvenance;
 }
 
 export const INPUT_PREPROCESSING =
@@ -50,7 +52,8 @@ export async function exportCheckpoint(model: tf.LayersModel, options: ExportChe
   ]);
 
   const testAccuracy = await options.measureAccuracy(artifacts.modelOnnx);
-  const manifest = parseManifest(describeCheckpoint(artifacts, options, testAccuracy, digests(checkpointFiles)));
+  const described = describeCheckpoint(artifacts, options, testAccuracy, digests(checkpointFiles));
+  const manifest = parseManifest(options.provenance ? { ...described, provenance: options.provenance() } : described);
   const files = new Map<string, Uint8Array | string>([
     ...checkpointFiles,
     ['manifest.json', `${JSON.stringify(manifest, null, 2)}\n`],

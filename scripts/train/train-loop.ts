@@ -77,6 +77,32 @@ function crossEntropy(labels: tf.Tensor, probs: tf.Tensor): tf.Scalar {
   return tf.mean(tf.metrics.categoricalCrossentropy(labels, probs)) as tf.Scalar;
 }
 
+/**
+ * One optimizer step on the cross-entropy between `predict()` and `targets` (one-hot or soft),
+ * changing only `variables` if given. Returns the batch loss and how many predictions hit
+ * `labels`. Call inside tf.tidy.
+ */
+export function crossEntropyStep(
+  optimizer: tf.Optimizer,
+  predict: () => tf.Tensor,
+  targets: tf.Tensor,
+  labels: tf.Tensor,
+  variables?: tf.Variable[],
+): [loss: number, hits: number] {
+  let probs: tf.Tensor | undefined;
+  const cost = optimizer.minimize(
+    () => {
+      // Kept past minimize()'s own tidy for the accuracy count; the caller's tidy frees it.
+      probs = tf.keep(predict());
+      return crossEntropy(targets, probs);
+    },
+    true,
+    variables,
+  )!;
+  const hit = tf.sum(tf.cast(tf.equal(tf.argMax(probs!, 1), labels), 'int32'));
+  return [cost.dataSync()[0]!, hit.dataSync()[0]!];
+}
+
 /** Loss and accuracy of `model` in inference mode, in batches to bound memory. */
 export function evaluateTfjs(model: tf.LayersModel, images: Float32Array, labels: Uint8Array): { loss: number; accuracy: number } {
   const count = labels.length;
@@ -134,15 +160,7 @@ export async function trainModel(config: TrainConfig, train: MnistSplit, hooks: 
         const [loss, hits] = tf.tidy(() => {
           const x = tf.tensor4d(pixels, [indices.length, 28, 28, 1]);
           const y = tf.tensor1d(labels, 'int32');
-          const oneHot = tf.oneHot(y, 10);
-          let probs: tf.Tensor | undefined;
-          const cost = optimizer.minimize(() => {
-            // Kept past minimize()'s own tidy for the accuracy count; the outer tidy frees it.
-            probs = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
-            return crossEntropy(oneHot, probs);
-          }, true)!;
-          const hit = tf.sum(tf.cast(tf.equal(tf.argMax(probs!, 1), y), 'int32'));
-          return [cost.dataSync()[0]!, hit.dataSync()[0]!];
+          return crossEntropyStep(optimizer, () => model.apply(x, { training: true }) as tf.Tensor, tf.oneHot(y, 10), y);
         });
         if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, b + 1, loss);
         lossSum += loss;

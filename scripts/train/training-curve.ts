@@ -1,7 +1,14 @@
 import type { EpochMetrics } from './train-loop.ts';
 
+export interface CurveOptions {
+  /** The epoch whose weights were kept; the best on validation unless given. */
+  readonly keptEpoch?: number;
+  /** What the dashed lines measure. */
+  readonly validationName?: string;
+}
+
 /** An SVG chart of loss and accuracy per epoch (training and validation), written beside the checkpoint. */
-export function trainingCurveSvg(title: string, history: readonly EpochMetrics[]): string {
+export function trainingCurveSvg(title: string, history: readonly EpochMetrics[], options: CurveOptions = {}): string {
   const width = 720;
   const height = 320;
   const pad = { left: 56, right: 56, top: 36, bottom: 40 };
@@ -18,11 +25,14 @@ export function trainingCurveSvg(title: string, history: readonly EpochMetrics[]
       .map((v, i) => `${x(i + 1).toFixed(1)},${y(v).toFixed(1)}`)
       .join(' ')}"/>`;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
-  // The epoch whose weights are kept: the best on validation.
-  const best = history.reduce<EpochMetrics | undefined>((a, m) => (!a || m.valAccuracy > a.valAccuracy ? m : a), undefined);
+  const validationName = options.validationName ?? 'validation';
+  const best =
+    options.keptEpoch !== undefined
+      ? history.find((m) => m.epoch === options.keptEpoch)
+      : history.reduce<EpochMetrics | undefined>((a, m) => (!a || m.valAccuracy > a.valAccuracy ? m : a), undefined);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${pad.left}" y="20" font-size="14">${escapeXml(title)}${best ? ` — best val acc ${(best.valAccuracy * 100).toFixed(2)}% (epoch ${best.epoch}, kept)` : ''}</text>
+<text x="${pad.left}" y="20" font-size="14">${escapeXml(title)}${best ? ` — ${escapeXml(validationName)} acc ${(best.valAccuracy * 100).toFixed(2)}% (epoch ${best.epoch}, kept)` : ''}</text>
 ${best ? `<line x1="${x(best.epoch).toFixed(1)}" x2="${x(best.epoch).toFixed(1)}" y1="${pad.top}" y2="${pad.top + plotH}" stroke="#999" stroke-dasharray="2,3"/>` : ''}
 <rect x="${pad.left}" y="${pad.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>
 ${ticks
@@ -38,7 +48,7 @@ ${line(history.map((m) => m.valLoss), yLoss, '#c0392b', '5,4')}
 ${line(history.map((m) => m.accuracy), yAcc, '#2471a3')}
 ${line(history.map((m) => m.valAccuracy), yAcc, '#2471a3', '5,4')}
 <text x="${width - pad.right}" y="14" text-anchor="end"><tspan fill="#c0392b">loss</tspan> / <tspan fill="#2471a3">accuracy</tspan></text>
-<text x="${width - pad.right}" y="28" text-anchor="end" fill="#555">train solid, validation dashed</text>
+<text x="${width - pad.right}" y="28" text-anchor="end" fill="#555">train solid, ${escapeXml(validationName)} dashed</text>
 </svg>
 `;
 }

@@ -2,6 +2,7 @@ import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { r2ObjectStore } from '../../scripts/publish/object-store.ts';
 import { publishModel, type PublishStep } from '../../scripts/publish/publish-model.ts';
+import { sha256Hex } from '../../sdk/src/loading/bytes.ts';
 import { fileKey } from '../../workers/src/store/model-keys.ts';
 import { checkpoint } from './edge-fixtures.ts';
 
@@ -22,6 +23,22 @@ async function readLatest(name: string): Promise<{ version: string; complete: bo
     complete &&= response.status === 200;
   }
   return { version: manifest.version, complete };
+}
+
+/** One load as an SDK does it: the redirect, the manifest it names, then every file, each checked against that manifest. */
+async function loadOnce(name: string): Promise<{ version: string; consistent: boolean }> {
+  const redirect = await exports.default.fetch(`${EDGE}/v1/models/${name}/manifest.json`, { redirect: 'manual' });
+  const manifestUrl = redirect.headers.get('Location')!;
+  const named = /\/(\d+\.\d+\.\d+)\/manifest\.json$/.exec(manifestUrl)?.[1];
+  const manifestResponse = await exports.default.fetch(manifestUrl);
+  const manifest = (await manifestResponse.json()) as { version: string; files: Record<string, { sha256: string }> };
+  let consistent = redirect.status === 302 && manifestResponse.status === 200 && manifest.version === named;
+  for (const [file, { sha256 }] of Object.entries(manifest.files)) {
+    const response = await exports.default.fetch(new URL(file, manifestUrl).href);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    consistent &&= response.status === 200 && (await sha256Hex(bytes)) === sha256;
+  }
+  return { version: manifest.version, consistent };
 }
 
 describe('publishing, as seen by readers', () => {
@@ -93,5 +110,29 @@ describe('publishing, as seen by readers', () => {
     });
     expect(response.status).toBe(500);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('E_INTEGRITY');
+  });
+
+  it('loads running concurrently with a publish each get the old version or the new one, never a mix', async () => {
+    const rename = (version: string) => (manifest: Record<string, unknown>) => {
+      manifest['name'] = 'mnist-mlp';
+      manifest['version'] = version;
+    };
+    // Published last: later versions of mnist-mlp than the tests above use. The new version carries other files (the CNN's), so a load mixing the two would fail its digests.
+    await publishModel(store(), checkpoint('mnist-mlp', rename('9.0.0')));
+    let publishing = true;
+    const seen: Array<{ version: string; consistent: boolean }> = [];
+    const loader = async () => {
+      while (publishing) seen.push(await loadOnce('mnist-mlp'));
+      seen.push(await loadOnce('mnist-mlp'));
+    };
+    const loaders = Array.from({ length: 4 }, loader);
+    const publish = publishModel(store(), checkpoint('mnist-cnn', rename('9.1.0')), {
+      // Give the loaders time to run between the steps.
+      onStep: () => new Promise((resolve) => setTimeout(resolve, 20)),
+    }).finally(() => (publishing = false));
+    await Promise.all([publish, ...loaders]);
+    expect(seen.filter((load) => !load.consistent)).toEqual([]);
+    expect(new Set(seen.map((load) => load.version))).toEqual(new Set(['9.0.0', '9.1.0']));
+    expect(seen.at(-1)!.version).toBe('9.1.0');
   });
 });

@@ -32,6 +32,32 @@ describe('parseManifest', () => {
     expect(() => parseManifest({ ...validManifest(), extra: { anything: true } })).not.toThrow();
   });
 
+  it('accepts a retrain provenance and checks it field by field', () => {
+    const provenance = {
+      baseVersion: '1.1.0',
+      samples: { used: 420, heldOut: 180, skipped: 3 },
+      exportCursor: { after: 0, through: 603 },
+      replayImages: 1260,
+      config: { layers: 'dense', epochs: 6 },
+      gate: { mnistAccuracy: 0.99, mnistBar: 0.985, heldOutBase: 0.5, heldOutNew: 0.7, pValue: 1e-6 },
+    };
+    const manifest = { ...validManifest(), provenance };
+    expect(parseManifest(JSON.parse(JSON.stringify(manifest))).provenance).toEqual(provenance);
+    const broken = (edit: (p: Record<string, any>) => void) =>
+      errorAfter((m) => {
+        m.provenance = JSON.parse(JSON.stringify(provenance));
+        edit(m.provenance);
+      }).field;
+    expect(broken((p) => (p.baseVersion = 'one'))).toBe('provenance.baseVersion');
+    expect(broken((p) => (p.samples.used = -1))).toBe('provenance.samples.used');
+    expect(broken((p) => delete p.samples.skipped)).toBe('provenance.samples.skipped');
+    expect(broken((p) => (p.exportCursor.through = -2))).toBe('provenance.exportCursor.through');
+    expect(broken((p) => (p.exportCursor = { after: 9, through: 3 }))).toBe('provenance.exportCursor.through');
+    expect(broken((p) => (p.config = []))).toBe('provenance.config');
+    expect(broken((p) => (p.gate.pValue = 2))).toBe('provenance.gate.pValue');
+    expect(errorAfter((m) => (m.provenance = 'retrained')).field).toBe('provenance');
+  });
+
   it('names a missing top-level field', () => {
     const error = errorAfter((m) => delete m.featureSize);
     expect(error.field).toBe('featureSize');

@@ -3,9 +3,9 @@
  * Pure module (no Node APIs): shared by the export scripts, the SDK and the edge Worker.
  */
 
-import type { CheckpointFileName, FileDigest, Manifest, TensorSpec, TestAccuracy, TrainStepNaming } from '../engine/engine-protocol.ts';
+import type { CheckpointFileName, FileDigest, Manifest, RetrainProvenance, TensorSpec, TestAccuracy, TrainStepNaming } from '../engine/engine-protocol.ts';
 
-export type { CheckpointFileName, FileDigest, Manifest, TensorSpec, TestAccuracy, TrainStepNaming };
+export type { CheckpointFileName, FileDigest, Manifest, RetrainProvenance, TensorSpec, TestAccuracy, TrainStepNaming };
 
 export const MANIFEST_INVALID = 'E_MANIFEST_INVALID';
 
@@ -124,7 +124,28 @@ export function parseManifest(value: unknown): Manifest {
     matches(entry, 'sha256', SHA256_HEX, '64 lowercase hex characters', at);
     nonNegativeInteger(entry, 'bytes', at);
   }
+  if (root.provenance !== undefined) provenance(root.provenance);
   return root as unknown as Manifest;
+}
+
+/** The optional record of a retrain; checked field by field like the rest. */
+function provenance(value: unknown): void {
+  const record = object(value, 'provenance');
+  matches(record, 'baseVersion', SEMVER, 'a semver version like 1.2.3', 'provenance');
+  const samples = object(record.samples, 'provenance.samples');
+  for (const key of ['used', 'heldOut', 'skipped']) nonNegativeInteger(samples, key, 'provenance.samples');
+  const cursor = object(record.exportCursor, 'provenance.exportCursor');
+  const after = nonNegativeInteger(cursor, 'after', 'provenance.exportCursor');
+  if (nonNegativeInteger(cursor, 'through', 'provenance.exportCursor') < after) {
+    throw new ManifestError('provenance.exportCursor.through', 'must not be below after');
+  }
+  nonNegativeInteger(record, 'replayImages', 'provenance');
+  object(record.config, 'provenance.config');
+  const gate = object(record.gate, 'provenance.gate');
+  for (const key of ['mnistAccuracy', 'mnistBar', 'heldOutBase', 'heldOutNew', 'pValue']) {
+    const figure = finiteNumber(gate, key, 'provenance.gate');
+    if (figure < 0 || figure > 1) throw new ManifestError(`provenance.gate.${key}`, 'must be within [0, 1]');
+  }
 }
 
 /** Far beyond a real manifest (depth ~5, a few hundred values), far below what overflows a stack. */

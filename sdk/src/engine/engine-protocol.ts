@@ -56,6 +56,22 @@ export interface TrainStepNaming {
   };
 }
 
+/** How a retrained version was made (`npm run retrain`): absent from checkpoints trained from scratch. */
+export interface RetrainProvenance {
+  /** The version it was fine-tuned from. */
+  baseVersion: string;
+  /** Samples from the edge's export: trained on, held out for the gate, skipped as invalid. */
+  samples: { used: number; heldOut: number; skipped: number };
+  /** The export was read after seq `after` through seq `through` (the next retrain's starting point). */
+  exportCursor: { after: number; through: number };
+  /** MNIST training images replayed per epoch beside the samples. */
+  replayImages: number;
+  /** Layers, epochs, learning rate and the rest, as run. */
+  config: Record<string, unknown>;
+  /** The figures the gate passed on. */
+  gate: { mnistAccuracy: number; mnistBar: number; heldOutBase: number; heldOutNew: number; pValue: number };
+}
+
 export interface Manifest {
   manifestVersion: 1;
   name: string;
@@ -85,6 +101,7 @@ export interface Manifest {
   /** 2 x multiply-adds of model.onnx for one image. */
   flops: number;
   files: Record<CheckpointFileName, FileDigest> & Record<string, FileDigest>;
+  provenance?: RetrainProvenance;
 }
 
 // ---- progress and reports ----

@@ -1,5 +1,6 @@
 import { ErrorCodes } from '../../../sdk/src/errors.ts';
 import { ApiError } from '../http/api-error.ts';
+import { readAtMost } from '../http/read-at-most.ts';
 import { MAX_BODY_BYTES } from './classify-limits.ts';
 
 const CLASSIFY_ADVICE = 'send at most 64 images per request';
@@ -9,26 +10,7 @@ export async function readBoundedBody(request: Request, limit = MAX_BODY_BYTES, 
   const tooLarge = () => new ApiError(413, ErrorCodes.INPUT_RANGE, `The body is larger than ${limit} bytes; ${advice}.`);
   const declared = request.headers.get('Content-Length');
   if (declared !== null && Number(declared) > limit) throw tooLarge();
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readAtMost(request.body, limit);
+  if (body === undefined) throw tooLarge();
   return body;
 }
