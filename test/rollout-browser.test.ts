@@ -1,16 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistSplit, takeFirst } from '../scripts/data/mnist.ts';
 import { freePort } from '../scripts/edge/free-port.ts';
 import { publishCheckpointsLocally, publishLocally, withdrawLocally } from '../scripts/edge/publish-local.ts';
 import { startWranglerDev, type WranglerDev } from '../scripts/edge/wrangler-dev.ts';
-import { startCrossOriginApp, type AppServer } from './support/cross-origin-app-server.ts';
-import { ROLLOUT_GLOBAL, type LoadedInPage, type RolloutAnswer, type RolloutStep } from './support/cross-origin-app/rollout-protocol.ts';
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './support/headless-chromium.ts';
+import type { LoadedInPage, RolloutStep } from './support/cross-origin-app/rollout-protocol.ts';
 import { newVersionOf } from './support/model-version.ts';
+import { openRolloutPage, type RolloutPage } from './support/rollout-page.ts';
 
 /*
  * Rollout to a browser: a production build of an app importing `edgetune` (crossOriginIsolated,
@@ -19,44 +17,24 @@ import { newVersionOf } from './support/model-version.ts';
  */
 const MODEL = 'mnist-mlp';
 let stateDir: string;
-let outDir: string;
 let dev: WranglerDev;
-let app: AppServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
+let device: RolloutPage;
 let url: string;
-const errors: string[] = [];
 
-async function step<T>(request: RolloutStep): Promise<T> {
-  const answer = await page.evaluate(
-    ([name, req]) => (globalThis as unknown as Record<string, (r: RolloutStep) => Promise<RolloutAnswer>>)[name]!(req),
-    [ROLLOUT_GLOBAL, request] as const,
-  );
-  if (!answer.ok) throw Object.assign(new Error(answer.message), { code: answer.code });
-  return answer.value as T;
-}
+const step = <T>(request: RolloutStep): Promise<T> => device.step<T>(request);
 
 beforeAll(async () => {
-  [stateDir, outDir] = await Promise.all([mkdtemp(join(tmpdir(), 'edgetune-edge-')), mkdtemp(join(tmpdir(), 'edgetune-app-'))]);
+  stateDir = await mkdtemp(join(tmpdir(), 'edgetune-edge-'));
   await publishLocally('models', [MODEL], stateDir);
   dev = await startWranglerDev({ port: await freePort(), stateDir, stdio: 'pipe', vars: { LATEST_TTL_SECONDS: '0' } });
   url = `${dev.url}/v1/models/${MODEL}/manifest.json`;
-  app = await startCrossOriginApp(outDir);
-  browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] });
-  context = await browser.newContext();
-  page = await context.newPage();
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${app.origin}/`);
-  await page.waitForFunction((name) => name in globalThis, ROLLOUT_GLOBAL);
+  device = await openRolloutPage();
 }, 240_000);
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.close();
+  await device?.close();
   await dev?.stop();
-  await Promise.all([stateDir, outDir].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
 });
 
 describe('rollout to a browser (Chromium, Cache API and IndexedDB)', () => {
@@ -86,7 +64,7 @@ describe('rollout to a browser (Chromium, Cache API and IndexedDB)', () => {
     const redone = await step<{ report: { samples: number }; head: { version: string; keptSamples: number } }>({ op: 'repersonalize', id: second.id, key: 'alice' });
     expect(redone).toMatchObject({ report: { samples: test.count }, head: { version: '1.2.0', keptSamples: test.count } });
     await step({ op: 'load-head', id: second.id, key: 'alice' });
-    expect(errors).toEqual([]);
+    expect(device.errors).toEqual([]);
   });
 
   it('a pinned version stays put until it is withdrawn, then moves to the replacement', async () => {
@@ -98,6 +76,6 @@ describe('rollout to a browser (Chromium, Cache API and IndexedDB)', () => {
     expect(await step({ op: 'check', id: pinned.id })).toMatchObject({ pinned: true, nextLoad: '1.2.0', withdrawn: { version: '1.1.0', replacement: '1.2.0' } });
     const moved = await step<LoadedInPage>({ op: 'load', url, version: '1.1.0' });
     expect([moved.version, moved.withdrawnVersion]).toEqual(['1.2.0', '1.1.0']);
-    expect(errors).toEqual([]);
+    expect(device.errors).toEqual([]);
   });
 });
