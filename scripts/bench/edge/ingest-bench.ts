@@ -1,11 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_SAMPLES_PER_REQUEST } from '../../../sdk/src/samples/sample-wire.ts';
+import { PIXELS } from '../../data/mnist.ts';
 import { createApp } from '../../edge/app-keys.ts';
 import { freePort } from '../../edge/free-port.ts';
 import { publishLocally } from '../../edge/publish-local.ts';
 import { applyMigrations } from '../../edge/samples-db.ts';
 import { startWranglerDev } from '../../edge/wrangler-dev.ts';
+
+/** Samples sent by `npm run bench -- --only edge`: 200 requests of 256. */
+export const INGEST_SAMPLES = 51_200;
+/** Requests in flight at once. */
+export const INGEST_CONNECTIONS = 4;
 
 export interface IngestBenchResults {
   readonly samples: number;
@@ -18,6 +25,14 @@ export interface IngestBenchResults {
   readonly errors: number;
 }
 
+export interface IngestBenchOptions {
+  readonly samples: number;
+  readonly connections: number;
+  /** MNIST digits (784 bytes each) and their labels, sent in turn under fresh ids. */
+  readonly digits: { readonly bytes: Uint8Array; readonly labels: Uint8Array };
+  readonly log: (line: string) => void;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -26,8 +41,10 @@ function percentile(sorted: readonly number[], p: number): number {
  * POST /v1/samples in batches of 256 against a local `wrangler dev` on a fresh state directory,
  * `connections` requests in flight; then the stored count is read back and compared.
  */
-export async function runIngestBench(options: { samples: number; connections: number; log: (line: string) => void }): Promise<IngestBenchResults> {
-  const batchSize = 256;
+export async function runIngestBench(options: IngestBenchOptions): Promise<IngestBenchResults> {
+  const batchSize = MAX_SAMPLES_PER_REQUEST;
+  const count = options.digits.labels.length;
+  if (count === 0 || options.digits.bytes.length !== count * PIXELS) throw new RangeError(`ingest bench: expected ${count} digits of ${PIXELS} bytes`);
   const stateDir = await mkdtemp(join(tmpdir(), 'edgetune-ingest-'));
   try {
     options.log('edge ingest: publishing mnist-cnn and applying migrations to a fresh local state');
@@ -36,12 +53,12 @@ export async function runIngestBench(options: { samples: number; connections: nu
     const { key } = await createApp({ remote: false, stateDir }, 'ingest bench');
     const dev = await startWranglerDev({ port: await freePort(), stateDir, stdio: 'pipe' });
     try {
-      const pixels = Buffer.alloc(784);
+      const pixels = Array.from({ length: count }, (_, i) => Buffer.from(options.digits.bytes.subarray(i * PIXELS, (i + 1) * PIXELS)).toString('base64'));
       const body = (n: number) =>
         JSON.stringify({
           samples: Array.from({ length: batchSize }, (_, i) => {
-            pixels.fill((n * batchSize + i) % 256);
-            return { id: crypto.randomUUID(), model: 'mnist-cnn', label: String(i % 10), pixels: pixels.toString('base64') };
+            const digit = (n * batchSize + i) % count;
+            return { id: crypto.randomUUID(), model: 'mnist-cnn', label: String(options.digits.labels[digit]), pixels: pixels[digit] };
           }),
         });
       const post = async (text: string) => {
@@ -50,9 +67,11 @@ export async function runIngestBench(options: { samples: number; connections: nu
         const answer = (await response.json()) as { accepted?: number };
         return { ms: performance.now() - started, ok: response.ok && answer.accepted === batchSize };
       };
-      await post(body(-1)); // warm-up: the first request starts the isolate
+      const warmUp = await post(body(0)); // the first request starts the isolate
+      if (!warmUp.ok) throw new Error('ingest bench: the warm-up batch was not accepted whole');
       const batches = Math.ceil(options.samples / batchSize);
       const bodies = Array.from({ length: batches }, (_, n) => body(n));
+      options.log(`edge ingest: ${batches} requests of ${batchSize} samples, ${options.connections} in flight`);
       const latencies: number[] = [];
       let errors = 0;
       let next = 0;
