@@ -1,5 +1,6 @@
 import { ErrorCodes } from '../../../sdk/src/errors.ts';
 import type { SampleRejection, SamplesResponse } from '../../../sdk/src/samples/sample-wire.ts';
+import { encodeBase64, encodeHex } from './pixel-codec.ts';
 import type { CheckedSample } from './read-samples.ts';
 
 /**
@@ -31,7 +32,7 @@ export async function storeSamples(db: D1Database, appId: string, samples: reado
   if (fresh.length > 0) {
     // One statement for the whole batch (D1 binds at most 100 parameters, so the rows travel as
     // one JSON parameter): a single statement is atomic, all rows or none.
-    const rows = JSON.stringify(fresh.map((s) => [s.id, s.model, s.version, s.label, toHex(s.pixels), s.userHash, s.contentHash]));
+    const rows = JSON.stringify(fresh.map((s) => [s.id, s.model, s.version, s.label, encodeHex(s.pixels), s.userHash, s.contentHash]));
     const { results } = await db
       .prepare(
         `INSERT INTO samples (id, app_id, model, version, label, pixels, user_hash, content_hash, created_at)
@@ -61,14 +62,6 @@ async function storedHashes(db: D1Database, appId: string, ids: readonly string[
     .all<{ id: string; content_hash: string }>();
   return new Map(results.map((row) => [row.id, row.content_hash]));
 }
-
-function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += HEX[byte];
-  return hex;
-}
-
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 export interface SampleCount {
   readonly model: string;
@@ -112,7 +105,7 @@ export async function exportPage(db: D1Database, model: string, after: number, l
     model: row.model,
     version: row.version,
     label: row.label,
-    pixels: toBase64(row.pixels instanceof ArrayBuffer ? new Uint8Array(row.pixels) : Uint8Array.from(row.pixels)),
+    pixels: encodeBase64(row.pixels instanceof ArrayBuffer ? new Uint8Array(row.pixels) : Uint8Array.from(row.pixels)),
     user: row.user_hash,
     createdAt: new Date(row.created_at).toISOString(),
   }));
@@ -122,10 +115,4 @@ export async function exportPage(db: D1Database, model: string, after: number, l
 export async function eraseUser(db: D1Database, appId: string, userHash: string): Promise<number> {
   const result = await db.prepare('DELETE FROM samples WHERE app_id = ? AND user_hash = ?').bind(appId, userHash).run();
   return result.meta.changes;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
