@@ -5,14 +5,15 @@ import type { CheckedSample } from './read-samples.ts';
 
 /**
  * Stores checked samples idempotently: an id already stored (or earlier in the same request) with
- * the same content is a duplicate, with other content a conflict; every new sample is written by
- * one INSERT statement, which is atomic: all of them or none.
+ * the same content is a duplicate, with other content a conflict. Every new sample is written by
+ * one INSERT statement, which is atomic: all of them or none. Ids the INSERT skipped as already
+ * stored are looked up afterwards, so a batch of new samples takes one D1 query, not two.
  */
 export async function storeSamples(db: D1Database, appId: string, samples: readonly CheckedSample[], rejected: SampleRejection[]): Promise<SamplesResponse> {
   let duplicates = 0;
   const conflict = (sample: CheckedSample) =>
     rejected.push({ index: sample.index, id: sample.id, code: ErrorCodes.SAMPLE_CONFLICT, reason: `Sample id ${sample.id} is already stored with different content; send it under a fresh id.` });
-  const classify = (sample: CheckedSample, storedHash: string) => (storedHash === sample.contentHash ? duplicates++ : conflict(sample));
+  const classify = (sample: CheckedSample, storedHash: string | undefined) => (storedHash === sample.contentHash ? duplicates++ : conflict(sample));
 
   const firstById = new Map<string, CheckedSample>();
   for (const sample of samples) {
@@ -20,19 +21,12 @@ export async function storeSamples(db: D1Database, appId: string, samples: reado
     if (first) classify(sample, first.contentHash);
     else firstById.set(sample.id, sample);
   }
-  const stored = await storedHashes(db, appId, [...firstById.keys()]);
-  const fresh: CheckedSample[] = [];
-  for (const sample of firstById.values()) {
-    const hash = stored.get(sample.id);
-    if (hash === undefined) fresh.push(sample);
-    else classify(sample, hash);
-  }
 
   let accepted = 0;
-  if (fresh.length > 0) {
+  if (firstById.size > 0) {
     // One statement for the whole batch (D1 binds at most 100 parameters, so the rows travel as
     // one JSON parameter): a single statement is atomic, all rows or none.
-    const rows = JSON.stringify(fresh.map((s) => [s.id, s.model, s.version, s.label, encodeHex(s.pixels), s.userHash, s.contentHash]));
+    const rows = JSON.stringify([...firstById.values()].map((s) => [s.id, s.model, s.version, s.label, encodeHex(s.pixels), s.userHash, s.contentHash]));
     const { results } = await db
       .prepare(
         `INSERT INTO samples (id, app_id, model, version, label, pixels, user_hash, content_hash, created_at)
@@ -42,13 +36,13 @@ export async function storeSamples(db: D1Database, appId: string, samples: reado
       )
       .bind(appId, Date.now(), rows)
       .all<{ id: string }>();
-    // A concurrent request may have stored an id between the read above and this insert.
     const inserted = new Set(results.map((row) => row.id));
-    const raced = fresh.filter((sample) => !inserted.has(sample.id));
     accepted = inserted.size;
-    if (raced.length > 0) {
-      const racedHashes = await storedHashes(db, appId, raced.map((s) => s.id));
-      for (const sample of raced) classify(sample, racedHashes.get(sample.id) ?? '');
+    // Stored before (a retry, or a concurrent request): a duplicate if the content matches.
+    const skipped = [...firstById.values()].filter((sample) => !inserted.has(sample.id));
+    if (skipped.length > 0) {
+      const stored = await storedHashes(db, appId, skipped.map((s) => s.id));
+      for (const sample of skipped) classify(sample, stored.get(sample.id));
     }
   }
   rejected.sort((a, b) => a.index - b.index);
