@@ -8,7 +8,7 @@ import { runBrowserBench, type BrowserBenchResults } from './bench/browser/brows
 import { competitionWarning, CpuCompetitionMonitor, type CpuCompetition } from './bench/cpu-competition.ts';
 import { estimateCpuPeak } from './bench/cpu-peak.ts';
 import { EDGE_ROUNDS_DIVISOR, runEdgeBench, type EdgeBenchResults } from './bench/edge/edge-bench.ts';
-import { INGEST_CONNECTIONS, INGEST_SAMPLES, runIngestBench, type IngestBenchResults } from './bench/edge/ingest-bench.ts';
+import { INGEST_CONNECTIONS, INGEST_ROUNDS, INGEST_SAMPLES, runIngestBench, type IngestBenchResults } from './bench/edge/ingest-bench.ts';
 import { staleBuildWarning } from './bench/dist-freshness.ts';
 import { runNodeBench, type NodeBenchResults } from './bench/node/node-bench.ts';
 import { formatReport } from './bench/report/format-report.ts';
@@ -73,9 +73,12 @@ await runCli(async () => {
   if (checkpoint && images && options.sections.includes('edge')) {
     const monitor = CpuCompetitionMonitor.start();
     edge = await runEdgeBench(checkpoint, images, { rounds: Math.max(1, Math.ceil(options.rounds / EDGE_ROUNDS_DIVISOR)), log });
-    ingest = await runIngestBench({ samples: INGEST_SAMPLES, connections: INGEST_CONNECTIONS, digits: images, log });
     competition['edge'] = monitor?.stop();
     note(competitionWarning('edge', competition['edge']));
+    const ingestMonitor = CpuCompetitionMonitor.start();
+    ingest = await runIngestBench({ samples: INGEST_SAMPLES, connections: INGEST_CONNECTIONS, rounds: INGEST_ROUNDS, digits: images, log });
+    competition['ingest'] = ingestMonitor?.stop();
+    note(competitionWarning('ingest', competition['ingest']));
   }
   if (options.sections.includes('size')) {
     log('size: bundling dist/browser with esbuild');

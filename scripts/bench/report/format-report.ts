@@ -179,12 +179,27 @@ function edgeSection(edge: EdgeBenchResults): string {
 
 /** The ingestion run in a few lines (also printed by scripts/bench/edge/run-ingest-bench.ts). */
 export function formatIngest(ingest: IngestBenchResults): string {
+  const row = (name: string, c: IngestBenchResults['edge']) => [
+    name,
+    ...spread(c.samplesPerSecond, integer),
+    ms(c.requestMs.p50),
+    ms(c.requestMs.p99),
+    ms(c.requestMs.max),
+    integer(c.errors),
+  ];
   const match = ingest.stored === ingest.samples ? 'equal' : 'MISMATCH';
   return [
-    `EDGE INGESTION: POST /v1/samples in batches of ${ingest.batchSize} (MNIST digits, fresh ids), ${ingest.connections} requests in flight, local wrangler dev (D1 on disk)`,
-    `  ${integer(ingest.samplesPerSecond)} samples/s; per request p50 ${ms(ingest.requestMs.p50)} ms, p99 ${ms(ingest.requestMs.p99)} ms, max ${ms(ingest.requestMs.max)} ms; ` +
-      `errors ${integer(ingest.errors)}`,
-    `  stored ${integer(ingest.stored)} of ${integer(ingest.samples)} sent (${match}; counted by GET /v1/samples/stats)`,
+    `EDGE INGESTION: POST /v1/samples in batches of ${ingest.batchSize} (MNIST digits, fresh ids), ${ingest.connections} requests in flight, ` +
+      `local wrangler dev (D1 on disk), ${ingest.rounds} interleaved rounds`,
+    formatTable(
+      ['contender', 'samples/s', 'p10', 'p90', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+      [row('edge Worker, POST /v1/samples', ingest.edge), row('floor: the same INSERT on prepared rows', ingest.floor)],
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    'samples/s: median over rounds (p10, p90 of rounds); per request: over all requests. The floor (workers/bench/ingest) skips the',
+    'key, rate limit, JSON parse, checks and hashing: what remains is wrangler dev\'s proxy, the body and local D1.',
+    `edge / floor (median samples/s): ${ratio(ingest.edge.samplesPerSecond.median / ingest.floor.samplesPerSecond.median)}; ` +
+      `stored ${integer(ingest.stored)} of ${integer(ingest.samples)} sent (${match}; counted by GET /v1/samples/stats)`,
   ].join('\n');
 }
 

@@ -12,8 +12,8 @@ const uploader = new SampleUploader({
   apiKey: params.get('key') ?? '',
   model: params.get('model') ?? '',
   queue: new IndexedDbSampleQueue('uploader-page'),
-  // Offline, a flush gives up quickly; the queue stays.
-  maxAttempts: 2,
+  // Offline, a flush gives up within a second; the queue stays.
+  maxAttempts: 4,
   backoffMs: 50,
 });
 

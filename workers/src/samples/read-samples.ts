@@ -13,19 +13,11 @@ import { ApiError } from '../http/api-error.ts';
 import { isModelName, isVersion } from '../store/model-keys.ts';
 import type { ModelStore } from '../store/model-store.ts';
 import { decodeBase64 } from './pixel-codec.ts';
+import type { SampleRow } from './sample-insert.ts';
 
-/** A sample that passed every check, ready to store. */
-export interface CheckedSample {
+/** A sample that passed every check, ready to store; its version is the one the label was checked against (the latest when the client sent none). */
+export interface CheckedSample extends SampleRow {
   readonly index: number;
-  readonly id: string;
-  readonly model: string;
-  /** The version the label was checked against (the latest when the client sent none). */
-  readonly version: string;
-  readonly label: string;
-  readonly pixels: Uint8Array;
-  readonly userHash: string | null;
-  /** Over what the client sent, so a retry of the same sample always hashes the same. */
-  readonly contentHash: string;
 }
 
 const Envelope = v.object({ samples: v.array(v.unknown()) });

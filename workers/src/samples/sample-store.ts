@@ -1,7 +1,8 @@
 import { ErrorCodes } from '../../../sdk/src/errors.ts';
 import type { SampleRejection, SamplesResponse } from '../../../sdk/src/samples/sample-wire.ts';
-import { encodeBase64, encodeHex } from './pixel-codec.ts';
+import { encodeBase64 } from './pixel-codec.ts';
 import type { CheckedSample } from './read-samples.ts';
+import { INSERT_SAMPLES_SQL, insertRows } from './sample-insert.ts';
 
 /**
  * Stores checked samples idempotently: an id already stored (or earlier in the same request) with
@@ -24,18 +25,8 @@ export async function storeSamples(db: D1Database, appId: string, samples: reado
 
   let accepted = 0;
   if (firstById.size > 0) {
-    // One statement for the whole batch (D1 binds at most 100 parameters, so the rows travel as
-    // one JSON parameter): a single statement is atomic, all rows or none.
-    const rows = JSON.stringify([...firstById.values()].map((s) => [s.id, s.model, s.version, s.label, encodeHex(s.pixels), s.userHash, s.contentHash]));
-    const { results } = await db
-      .prepare(
-        `INSERT INTO samples (id, app_id, model, version, label, pixels, user_hash, content_hash, created_at)
-         SELECT value ->> 0, ?1, value ->> 1, value ->> 2, value ->> 3, unhex(value ->> 4), value ->> 5, value ->> 6, ?2
-         FROM json_each(?3) WHERE true
-         ON CONFLICT (app_id, id) DO NOTHING RETURNING id`,
-      )
-      .bind(appId, Date.now(), rows)
-      .all<{ id: string }>();
+    // One statement for the whole batch: all rows or none.
+    const { results } = await db.prepare(INSERT_SAMPLES_SQL).bind(appId, Date.now(), insertRows([...firstById.values()])).all<{ id: string }>();
     const inserted = new Set(results.map((row) => row.id));
     accepted = inserted.size;
     // Stored before (a retry, or a concurrent request): a duplicate if the content matches.
