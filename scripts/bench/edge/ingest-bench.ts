@@ -113,15 +113,21 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
     const edge = contender(`${edgeDev.url}/v1/samples`, { ...json, Authorization: `Bearer ${edgeApp!.key}` }, edgeBody);
     const floor = contender(`${floorDev.url}/insert?app=${floorApp!.id}`, json, floorBody);
 
+    // A request that fails (refused, reset, not all accepted) counts as an error, not as the end of the run.
     const post = async (target: Contender, body: string) => {
       const started = performance.now();
-      const response = await fetch(target.url, { method: 'POST', headers: target.headers, body });
-      const answer = (await response.json().catch(() => ({}))) as { accepted?: number };
-      return { ms: performance.now() - started, ok: response.ok && answer.accepted === batchSize };
+      try {
+        const response = await fetch(target.url, { method: 'POST', headers: target.headers, body });
+        const answer = (await response.json().catch(() => ({}))) as { accepted?: number };
+        return { ms: performance.now() - started, ok: response.ok && answer.accepted === batchSize, failure: `HTTP ${response.status}` };
+      } catch (error) {
+        return { ms: performance.now() - started, ok: false, failure: String((error as Error).cause ?? error) };
+      }
     };
     // The first request starts each isolate; the edge's warm-up batch is counted out below.
     for (const [name, target, body] of [['edge', edge, edgeBody()], ['floor', floor, floorBody()]] as const) {
-      if (!(await post(target, body)).ok) throw new Error(`ingest bench: the ${name} warm-up batch was not accepted whole`);
+      const warmUp = await post(target, body);
+      if (!warmUp.ok) throw new Error(`ingest bench: the ${name} warm-up batch was not accepted whole (${warmUp.failure})`);
     }
     options.log(`edge ingest: ${options.rounds} interleaved rounds of ${perRound} requests of ${batchSize} samples per contender, ${options.connections} in flight`);
     const turn = async (target: Contender) => {
@@ -134,7 +140,7 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
           while (next < queue.length) {
             const result = await post(target, queue[next++]!);
             target.latencies.push(result.ms);
-            if (!result.ok) target.errors++;
+            if (!result.ok && target.errors++ === 0) options.log(`edge ingest: a request failed (${result.failure}); failures are counted as errors`);
           }
         }),
       );
