@@ -15,7 +15,10 @@ import type { ModelStore } from '../store/model-store.ts';
 import { decodeBase64 } from './pixel-codec.ts';
 import type { SampleRow } from './sample-insert.ts';
 
-/** A sample that passed every check, ready to store; its version is the one the label was checked against (the latest when the client sent none). */
+/**
+ * A sample that passed every check, ready to store. Its version is the one the label was checked
+ * against (the latest when the client sent none).
+ */
 export interface CheckedSample extends SampleRow {
   readonly index: number;
 }
