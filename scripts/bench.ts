@@ -8,12 +8,13 @@ import { runBrowserBench, type BrowserBenchResults } from './bench/browser/brows
 import { competitionWarning, CpuCompetitionMonitor, type CpuCompetition } from './bench/cpu-competition.ts';
 import { estimateCpuPeak } from './bench/cpu-peak.ts';
 import { EDGE_ROUNDS_DIVISOR, runEdgeBench, type EdgeBenchResults } from './bench/edge/edge-bench.ts';
+import { INGEST_CONNECTIONS, INGEST_ROUNDS, INGEST_SAMPLES, runIngestBench, type IngestBenchResults } from './bench/edge/ingest-bench.ts';
 import { staleBuildWarning } from './bench/dist-freshness.ts';
 import { runNodeBench, type NodeBenchResults } from './bench/node/node-bench.ts';
 import { formatReport } from './bench/report/format-report.ts';
 import { measureSdkSize, type BundleSize } from './bench/size/sdk-size.ts';
 import { runPersonalizeNodeBench, SAMPLES, type PersonalizeNodeResults } from './bench/personalize/personalize-node-bench.ts';
-import { browserTargets, edgeTargets, nodeTargets, personalizeTargets } from './bench/targets.ts';
+import { browserTargets, edgeTargets, ingestTargets, nodeTargets, personalizeTargets } from './bench/targets.ts';
 import { runCli } from './cli.ts';
 
 /*
@@ -68,11 +69,16 @@ await runCli(async () => {
     personalize = await runPersonalizeNodeBench(checkpoint, images, { rounds: options.rounds, log });
   }
   let edge: EdgeBenchResults | undefined;
+  let ingest: IngestBenchResults | undefined;
   if (checkpoint && images && options.sections.includes('edge')) {
     const monitor = CpuCompetitionMonitor.start();
     edge = await runEdgeBench(checkpoint, images, { rounds: Math.max(1, Math.ceil(options.rounds / EDGE_ROUNDS_DIVISOR)), log });
     competition['edge'] = monitor?.stop();
     note(competitionWarning('edge', competition['edge']));
+    const ingestMonitor = CpuCompetitionMonitor.start();
+    ingest = await runIngestBench({ samples: INGEST_SAMPLES, connections: INGEST_CONNECTIONS, rounds: INGEST_ROUNDS, digits: images, log });
+    competition['ingest'] = ingestMonitor?.stop();
+    note(competitionWarning('ingest', competition['ingest']));
   }
   if (options.sections.includes('size')) {
     log('size: bundling dist/browser with esbuild');
@@ -91,8 +97,9 @@ await runCli(async () => {
     ...(browser ? { browser } : {}),
     ...(personalize ? { personalize } : {}),
     ...(edge ? { edge } : {}),
+    ...(ingest ? { ingest } : {}),
     ...(size ? { size } : {}),
-    targets: [...(node ? nodeTargets(node) : []), ...(browser ? browserTargets(browser) : []), ...(personalize ? personalizeTargets(personalize) : []), ...(edge ? edgeTargets(edge) : [])],
+    targets: [...(node ? nodeTargets(node) : []), ...(browser ? browserTargets(browser) : []), ...(personalize ? personalizeTargets(personalize) : []), ...(edge ? edgeTargets(edge) : []), ...(ingest ? ingestTargets(ingest) : [])],
     warnings,
   };
   await mkdir(dirname(options.out), { recursive: true });

@@ -2,6 +2,7 @@ import type { BrowserBenchResults } from './browser/browser-bench.ts';
 import type { CpuPeak } from './cpu-peak.ts';
 import type { CpuCompetition } from './cpu-competition.ts';
 import type { EdgeBenchResults } from './edge/edge-bench.ts';
+import type { IngestBenchResults } from './edge/ingest-bench.ts';
 import type { NodeBenchResults } from './node/node-bench.ts';
 import type { PersonalizeNodeResults } from './personalize/personalize-node-bench.ts';
 import type { BundleSize } from './size/sdk-size.ts';
@@ -25,6 +26,8 @@ export interface BenchResults {
   readonly personalize?: PersonalizeNodeResults;
   /** The edge Worker under wrangler dev against a bare Worker and a Node server, over HTTP. */
   readonly edge?: EdgeBenchResults;
+  /** Labelled samples into the edge's D1 under wrangler dev, in batches of 256. */
+  readonly ingest?: IngestBenchResults;
   readonly size?: readonly BundleSize[];
   readonly targets: readonly TargetCheck[];
   readonly warnings: readonly string[];

@@ -1,5 +1,6 @@
 import type { BrowserBenchResults } from './browser/browser-bench.ts';
 import { BARE_JSON, EDGE_BINARY, EDGE_JSON, type EdgeBenchResults } from './edge/edge-bench.ts';
+import type { IngestBenchResults } from './edge/ingest-bench.ts';
 import { directName, sdkName, TFJS_NAME, type NodeBenchResults } from './node/node-bench.ts';
 import type { PersonalizeNodeResults } from './personalize/personalize-node-bench.ts';
 
@@ -7,7 +8,7 @@ import type { PersonalizeNodeResults } from './personalize/personalize-node-benc
 export interface TargetCheck {
   readonly name: string;
   readonly value: number;
-  readonly unit: 'x' | 'ms' | 'req/s' | 'errors';
+  readonly unit: 'x' | 'ms' | 'req/s' | 'samples/s' | 'samples' | 'errors';
   readonly comparison: '>=' | '<=';
   readonly target: number;
   readonly met: boolean;
@@ -62,5 +63,13 @@ export function edgeTargets(edge: EdgeBenchResults): TargetCheck[] {
     check('Edge single-image classify, JSON body (median p99)', json.p99Ms.median, 'ms', '<=', 35),
     check('Edge classify errors, JSON and binary bodies', json.errors + binary.errors, 'errors', '<=', 0),
     check('Edge / bare Worker req/s, JSON body', json.requestsPerSecond.median / bare.requestsPerSecond.median, 'x', '>=', 0.9),
+  ];
+}
+
+export function ingestTargets(ingest: IngestBenchResults): TargetCheck[] {
+  return [
+    check('Edge ingestion, batches of 256 (median samples/s)', ingest.edge.samplesPerSecond.median, 'samples/s', '>=', 5000),
+    check('Edge ingestion, samples sent but not stored once (|sent - stored|)', Math.abs(ingest.samples - ingest.stored), 'samples', '<=', 0),
+    check('Edge ingestion errors', ingest.edge.errors, 'errors', '<=', 0),
   ];
 }

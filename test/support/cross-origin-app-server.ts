@@ -11,12 +11,19 @@ export interface AppServer {
 }
 
 /**
- * Builds the cross-origin app for production with Vite (`edgetune` resolves to this package's
- * dist/ through its exports map) into `outDir` and serves it as static files on 127.0.0.1,
- * crossOriginIsolated. It serves no models: the page takes them from the edge's origin.
+ * Builds a test app (a directory with index.html) for production with Vite into `outDir`, as an
+ * app gets the SDK: `edgetune` resolves to this package's dist/ through its exports map.
+ */
+export async function buildTestApp(root: string, outDir: string): Promise<void> {
+  await build({ configFile: false, root, logLevel: 'warn', build: { outDir, emptyOutDir: true }, worker: { format: 'es' } });
+}
+
+/**
+ * Builds the cross-origin app and serves it as static files on 127.0.0.1, crossOriginIsolated.
+ * It serves no models: the page takes them from the edge's origin.
  */
 export async function startCrossOriginApp(outDir: string): Promise<AppServer> {
-  await build({ configFile: false, root: APP_ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true }, worker: { format: 'es' } });
+  await buildTestApp(APP_ROOT, outDir);
   const server = await preview({
     configFile: false,
     root: APP_ROOT,

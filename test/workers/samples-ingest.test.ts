@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp, postSamples, request, sample, setUpSampleStore, storedIds } from './sample-fixtures.ts';
+import { base64, createApp, postSamples, request, sample, setUpSampleStore, storedIds } from './sample-fixtures.ts';
 
 beforeAll(setUpSampleStore);
 
@@ -63,6 +63,10 @@ describe('POST /v1/samples', () => {
     ['pixels 785 bytes', { pixels: btoa('x'.repeat(785)) }, 'E_INPUT_RANGE'],
     ['pixels not base64', { pixels: '!'.repeat(1048) }, 'E_INPUT_RANGE'],
     ['pixels as an array', { pixels: Array(784).fill(0) }, 'E_INPUT_TYPE'],
+    ['pixels all black', { pixels: base64(new Uint8Array(784)) }, 'E_INPUT_RANGE'],
+    ['pixels all white', { pixels: base64(new Uint8Array(784).fill(255)) }, 'E_INPUT_RANGE'],
+    ['pixels one gray', { pixels: base64(new Uint8Array(784).fill(128)) }, 'E_INPUT_RANGE'],
+    ['pixels nearly uniform (contrast 12 of 255)', { pixels: base64(new Uint8Array(784).map((_, i) => 100 + (i % 13))) }, 'E_INPUT_RANGE'],
     ['user empty', { user: '' }, 'E_INPUT_RANGE'],
     ['user too long', { user: 'u'.repeat(257) }, 'E_INPUT_RANGE'],
     ['user not a string', { user: { id: 1 } }, 'E_INPUT_TYPE'],
@@ -80,6 +84,19 @@ describe('POST /v1/samples', () => {
       expect(await storedIds(app.id)).toEqual(good.map((s) => s.id as string).sort());
     });
   }
+
+  it('refuses a blank image as the SDK does ("contains no ink") and stores a faint but inked one', async () => {
+    const app = await createApp();
+    const blank = sample({ pixels: base64(new Uint8Array(784).fill(7)) });
+    const faint = sample({ pixels: base64(new Uint8Array(784).map((_, i) => (i % 28 === 14 ? 13 : 0))) });
+    const { body } = await postSamples(app.key, [blank, faint]);
+    expect(body).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [{ index: 0, id: blank.id, code: 'E_INPUT_RANGE', reason: expect.stringContaining('samples[0].pixels contains no ink (the image is blank)') }],
+    });
+    expect(await storedIds(app.id)).toEqual([faint.id]);
+  });
 
   it('refuses malformed envelopes with a 400, more than 256 samples and bodies over 1 MB with a 413', async () => {
     const app = await createApp();

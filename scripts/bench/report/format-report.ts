@@ -3,6 +3,7 @@ import type { BenchResults } from '../bench-results.ts';
 import type { BrowserBenchResults } from '../browser/browser-bench.ts';
 import type { CpuCompetition } from '../cpu-competition.ts';
 import { BARE_JSON, EDGE_BINARY, EDGE_JSON, NODE_JSON, type EdgeBenchResults } from '../edge/edge-bench.ts';
+import type { IngestBenchResults } from '../edge/ingest-bench.ts';
 import { FREE_PLAN_LIMIT_BYTES, PAID_PLAN_LIMIT_BYTES } from '../edge/worker-bundle-size.ts';
 import { directChunkedName, directName, sdkName, TFJS_NAME, type NodeBenchResults } from '../node/node-bench.ts';
 import type { SampleSummary } from '../sample-stats.ts';
@@ -176,6 +177,32 @@ function edgeSection(edge: EdgeBenchResults): string {
   ].join('\n');
 }
 
+/** The ingestion run in a few lines (also printed by scripts/bench/edge/run-ingest-bench.ts). */
+export function formatIngest(ingest: IngestBenchResults): string {
+  const row = (name: string, c: IngestBenchResults['edge']) => [
+    name,
+    ...spread(c.samplesPerSecond, integer),
+    ms(c.requestMs.p50),
+    ms(c.requestMs.p99),
+    ms(c.requestMs.max),
+    integer(c.errors),
+  ];
+  const match = ingest.stored === ingest.samples ? 'equal' : 'MISMATCH';
+  return [
+    `EDGE INGESTION: POST /v1/samples in batches of ${ingest.batchSize} (MNIST digits, fresh ids), ${ingest.connections} requests in flight, ` +
+      `local wrangler dev (D1 on disk), ${ingest.rounds} interleaved rounds`,
+    formatTable(
+      ['contender', 'samples/s', 'p10', 'p90', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+      [row('edge Worker, POST /v1/samples', ingest.edge), row('floor: the same INSERT on prepared rows', ingest.floor)],
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    'samples/s: median over rounds (p10, p90 of rounds); per request: over all requests. The floor (workers/bench/ingest) skips the',
+    'key, rate limit, JSON parse, checks and hashing: what remains is wrangler dev\'s proxy, the body and local D1.',
+    `edge / floor (median samples/s): ${ratio(ingest.edge.samplesPerSecond.median / ingest.floor.samplesPerSecond.median)}; ` +
+      `stored ${integer(ingest.stored)} of ${integer(ingest.samples)} sent (${match}; counted by GET /v1/samples/stats)`,
+  ].join('\n');
+}
+
 function targetSection(targets: readonly TargetCheck[]): string {
   const rows = targets.map((target) => [
     target.name,
@@ -183,7 +210,7 @@ function targetSection(targets: readonly TargetCheck[]): string {
     `${target.comparison} ${formatValue(target.target, target.unit)}`,
     target.met ? 'met' : 'MISSED',
   ]);
-  return ['TARGETS (issues #3, #4 and #9)', formatTable(['target', 'value', 'goal', ''], rows, ['left', 'right', 'left', 'left'])].join('\n');
+  return ['TARGETS (issues #3, #4, #9 and #10)', formatTable(['target', 'value', 'goal', ''], rows, ['left', 'right', 'left', 'left'])].join('\n');
 }
 
 export function formatReport(results: BenchResults): string {
@@ -198,6 +225,7 @@ export function formatReport(results: BenchResults): string {
     results.browser ? browserSection(results.browser) : undefined,
     results.personalize ? personalizeSection(results.personalize) : undefined,
     results.edge ? edgeSection(results.edge) : undefined,
+    results.ingest ? formatIngest(results.ingest) : undefined,
     results.size ? sizeSection(results.size) : undefined,
     results.targets.length > 0 ? targetSection(results.targets) : undefined,
     results.warnings.length > 0 ? `WARNINGS\n${results.warnings.map((warning) => `- ${warning}`).join('\n')}` : undefined,

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { sha256Hex } from '../../../sdk/src/loading/bytes.ts';
-import { ErrorCodes } from '../../../sdk/src/errors.ts';
+import { ErrorCodes, InputRangeError } from '../../../sdk/src/errors.ts';
+import { toModelInput } from '../../../sdk/src/input/to-model-input.ts';
 import {
   isSampleId,
   MAX_SAMPLES_PER_REQUEST,
@@ -11,19 +12,15 @@ import {
 import { ApiError } from '../http/api-error.ts';
 import { isModelName, isVersion } from '../store/model-keys.ts';
 import type { ModelStore } from '../store/model-store.ts';
+import { decodeBase64 } from './pixel-codec.ts';
+import type { SampleRow } from './sample-insert.ts';
 
-/** A sample that passed every check, ready to store. */
-export interface CheckedSample {
+/**
+ * A sample that passed every check, ready to store. Its version is the one the label was checked
+ * against (the latest when the client sent none).
+ */
+export interface CheckedSample extends SampleRow {
   readonly index: number;
-  readonly id: string;
-  readonly model: string;
-  /** The version the label was checked against (the latest when the client sent none). */
-  readonly version: string;
-  readonly label: string;
-  readonly pixels: Uint8Array;
-  readonly userHash: string | null;
-  /** Over what the client sent, so a retry of the same sample always hashes the same. */
-  readonly contentHash: string;
 }
 
 const Envelope = v.object({ samples: v.array(v.unknown()) });
@@ -39,6 +36,36 @@ const Sample = v.object({
 /** base64 of exactly 784 bytes: 261 full groups, then one byte as two characters and "==". */
 const PIXELS_BASE64 = /^[A-Za-z0-9+/]{1045}[AQgw]==$/;
 
+/** Per request: each model's labels resolved once, each end user hashed once. */
+interface RequestLookups {
+  labels(model: string, version: string | undefined): Promise<{ readonly version: string; readonly labels: readonly string[] }>;
+  userHash(user: string): Promise<string>;
+}
+
+function requestLookups(appId: string, store: ModelStore): RequestLookups {
+  const labelSets = new Map<string, Promise<{ version: string; labels: readonly string[] }>>();
+  const userHashes = new Map<string, Promise<string>>();
+  return {
+    labels(model, version) {
+      const key = `${model}\n${version ?? ''}`;
+      let found = labelSets.get(key);
+      if (found === undefined) {
+        found = (async () => {
+          const resolved = version ?? (await store.latestVersion(model));
+          return { version: resolved, labels: (await store.version(model, resolved)).manifest.labels };
+        })();
+        labelSets.set(key, found);
+      }
+      return found;
+    },
+    userHash(user) {
+      let hash = userHashes.get(user);
+      if (hash === undefined) userHashes.set(user, (hash = hashUser(appId, user)));
+      return hash;
+    },
+  };
+}
+
 /** The request's samples, each checked on its own: the valid ones and why the others were refused. */
 export async function readSamples(
   body: unknown,
@@ -52,17 +79,18 @@ export async function readSamples(
   if (items.length > MAX_SAMPLES_PER_REQUEST) {
     throw new ApiError(413, ErrorCodes.INPUT_RANGE, `${items.length} samples in one request; send at most ${MAX_SAMPLES_PER_REQUEST} per request.`);
   }
+  const lookups = requestLookups(appId, store);
+  const outcomes = await Promise.all(items.map((item, index) => checkSample(item, index, lookups)));
   const valid: CheckedSample[] = [];
   const rejected: SampleRejection[] = [];
-  for (let index = 0; index < items.length; index++) {
-    const outcome = await checkSample(items[index], index, appId, store);
+  for (const outcome of outcomes) {
     if ('reason' in outcome) rejected.push(outcome);
     else valid.push(outcome);
   }
   return { valid, rejected };
 }
 
-async function checkSample(item: unknown, index: number, appId: string, store: ModelStore): Promise<CheckedSample | SampleRejection> {
+async function checkSample(item: unknown, index: number, lookups: RequestLookups): Promise<CheckedSample | SampleRejection> {
   const parsed = v.safeParse(Sample, item);
   const id = typeof (item as { id?: unknown } | null)?.id === 'string' ? String((item as { id: string }).id).slice(0, 64) : undefined;
   const reject = (code: string, reason: string): SampleRejection => ({ index, ...(id !== undefined && isSampleId(id) ? { id } : {}), code, reason });
@@ -79,14 +107,16 @@ async function checkSample(item: unknown, index: number, appId: string, store: M
   if (!PIXELS_BASE64.test(sample.pixels)) {
     return reject(ErrorCodes.INPUT_RANGE, `samples[${index}].pixels must be base64 (with padding) of exactly ${SAMPLE_PIXEL_BYTES} bytes: 28x28 uint8.`);
   }
+  const pixels = decodeBase64(sample.pixels);
+  const blank = blankImage(pixels, `samples[${index}].pixels`);
+  if (blank !== undefined) return reject(ErrorCodes.INPUT_RANGE, blank);
   if (sample.user !== undefined && (sample.user.length === 0 || sample.user.length > MAX_USER_ID_LENGTH)) {
     return reject(ErrorCodes.INPUT_RANGE, `samples[${index}].user must be 1-${MAX_USER_ID_LENGTH} characters when given.`);
   }
   let version: string;
   let labels: readonly string[];
   try {
-    version = sample.version ?? (await store.latestVersion(sample.model));
-    labels = (await store.version(sample.model, version)).manifest.labels;
+    ({ version, labels } = await lookups.labels(sample.model, sample.version));
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return reject(ErrorCodes.NOT_FOUND, `samples[${index}]: ${error.message}`);
     throw error;
@@ -94,10 +124,20 @@ async function checkSample(item: unknown, index: number, appId: string, store: M
   if (!labels.includes(sample.label)) {
     return reject(ErrorCodes.INPUT_RANGE, `samples[${index}].label must be one of the labels of ${sample.model}@${version}: ${labels.join(', ')}.`);
   }
-  const pixels = Uint8Array.from(atob(sample.pixels), (char) => char.charCodeAt(0));
-  const userHash = sample.user === undefined ? null : await hashUser(appId, sample.user);
+  const userHash = sample.user === undefined ? null : await lookups.userHash(sample.user);
   const contentHash = await sha256Hex(new TextEncoder().encode([sample.model, sample.version ?? '', sample.label, userHash ?? '', sample.pixels].join('\n')));
   return { index, id: sample.id, model: sample.model, version, label: sample.label, pixels, userHash, contentHash };
+}
+
+/** The SDK's rule for model-ready bytes: an image with no ink (all one shade) is refused, with its message. */
+function blankImage(pixels: Uint8Array, name: string): string | undefined {
+  try {
+    toModelInput(pixels, name);
+    return undefined;
+  } catch (error) {
+    if (error instanceof InputRangeError) return `${error.message}; a sample shows a digit, white on black.`;
+    throw error;
+  }
 }
 
 /** End-user ids are stored only hashed, salted with the app so two apps' hashes never match. */

@@ -1,17 +1,20 @@
 import { ErrorCodes } from '../../../sdk/src/errors.ts';
 import type { SampleRejection, SamplesResponse } from '../../../sdk/src/samples/sample-wire.ts';
+import { encodeBase64 } from './pixel-codec.ts';
 import type { CheckedSample } from './read-samples.ts';
+import { INSERT_SAMPLES_SQL, insertRows } from './sample-insert.ts';
 
 /**
  * Stores checked samples idempotently: an id already stored (or earlier in the same request) with
- * the same content is a duplicate, with other content a conflict; every new sample is written by
- * one INSERT statement, which is atomic: all of them or none.
+ * the same content is a duplicate, with other content a conflict. Every new sample is written by
+ * one INSERT statement, which is atomic: all of them or none. Ids the INSERT skipped as already
+ * stored are looked up afterwards, so a batch of new samples takes one D1 query, not two.
  */
 export async function storeSamples(db: D1Database, appId: string, samples: readonly CheckedSample[], rejected: SampleRejection[]): Promise<SamplesResponse> {
   let duplicates = 0;
   const conflict = (sample: CheckedSample) =>
     rejected.push({ index: sample.index, id: sample.id, code: ErrorCodes.SAMPLE_CONFLICT, reason: `Sample id ${sample.id} is already stored with different content; send it under a fresh id.` });
-  const classify = (sample: CheckedSample, storedHash: string) => (storedHash === sample.contentHash ? duplicates++ : conflict(sample));
+  const classify = (sample: CheckedSample, storedHash: string | undefined) => (storedHash === sample.contentHash ? duplicates++ : conflict(sample));
 
   const firstById = new Map<string, CheckedSample>();
   for (const sample of samples) {
@@ -19,35 +22,18 @@ export async function storeSamples(db: D1Database, appId: string, samples: reado
     if (first) classify(sample, first.contentHash);
     else firstById.set(sample.id, sample);
   }
-  const stored = await storedHashes(db, appId, [...firstById.keys()]);
-  const fresh: CheckedSample[] = [];
-  for (const sample of firstById.values()) {
-    const hash = stored.get(sample.id);
-    if (hash === undefined) fresh.push(sample);
-    else classify(sample, hash);
-  }
 
   let accepted = 0;
-  if (fresh.length > 0) {
-    // One statement for the whole batch (D1 binds at most 100 parameters, so the rows travel as
-    // one JSON parameter): a single statement is atomic, all rows or none.
-    const rows = JSON.stringify(fresh.map((s) => [s.id, s.model, s.version, s.label, toHex(s.pixels), s.userHash, s.contentHash]));
-    const { results } = await db
-      .prepare(
-        `INSERT INTO samples (id, app_id, model, version, label, pixels, user_hash, content_hash, created_at)
-         SELECT value ->> 0, ?1, value ->> 1, value ->> 2, value ->> 3, unhex(value ->> 4), value ->> 5, value ->> 6, ?2
-         FROM json_each(?3) WHERE true
-         ON CONFLICT (app_id, id) DO NOTHING RETURNING id`,
-      )
-      .bind(appId, Date.now(), rows)
-      .all<{ id: string }>();
-    // A concurrent request may have stored an id between the read above and this insert.
+  if (firstById.size > 0) {
+    // One statement for the whole batch: all rows or none.
+    const { results } = await db.prepare(INSERT_SAMPLES_SQL).bind(appId, Date.now(), insertRows([...firstById.values()])).all<{ id: string }>();
     const inserted = new Set(results.map((row) => row.id));
-    const raced = fresh.filter((sample) => !inserted.has(sample.id));
     accepted = inserted.size;
-    if (raced.length > 0) {
-      const racedHashes = await storedHashes(db, appId, raced.map((s) => s.id));
-      for (const sample of raced) classify(sample, racedHashes.get(sample.id) ?? '');
+    // Stored before (a retry, or a concurrent request): a duplicate if the content matches.
+    const skipped = [...firstById.values()].filter((sample) => !inserted.has(sample.id));
+    if (skipped.length > 0) {
+      const stored = await storedHashes(db, appId, skipped.map((s) => s.id));
+      for (const sample of skipped) classify(sample, stored.get(sample.id));
     }
   }
   rejected.sort((a, b) => a.index - b.index);
@@ -61,14 +47,6 @@ async function storedHashes(db: D1Database, appId: string, ids: readonly string[
     .all<{ id: string; content_hash: string }>();
   return new Map(results.map((row) => [row.id, row.content_hash]));
 }
-
-function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += HEX[byte];
-  return hex;
-}
-
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 export interface SampleCount {
   readonly model: string;
@@ -112,7 +90,7 @@ export async function exportPage(db: D1Database, model: string, after: number, l
     model: row.model,
     version: row.version,
     label: row.label,
-    pixels: toBase64(row.pixels instanceof ArrayBuffer ? new Uint8Array(row.pixels) : Uint8Array.from(row.pixels)),
+    pixels: encodeBase64(row.pixels instanceof ArrayBuffer ? new Uint8Array(row.pixels) : Uint8Array.from(row.pixels)),
     user: row.user_hash,
     createdAt: new Date(row.created_at).toISOString(),
   }));
@@ -122,10 +100,4 @@ export async function exportPage(db: D1Database, model: string, after: number, l
 export async function eraseUser(db: D1Database, appId: string, userHash: string): Promise<number> {
   const result = await db.prepare('DELETE FROM samples WHERE app_id = ? AND user_hash = ?').bind(appId, userHash).run();
   return result.meta.changes;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
