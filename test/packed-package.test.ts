@@ -28,8 +28,11 @@ describe('the packed npm package', () => {
   afterAll(() => packed?.dispose());
 
   it('holds the build, the README and the LICENSE, and nothing else', async () => {
-    const pkg = JSON.parse(await readFile(join(packed.copy, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
-    const exported = Object.values(pkg.exports).flatMap((conditions) => Object.values(conditions)).map((target) => target.replace(/^\.\//, ''));
+    const pkg = JSON.parse(await readFile(join(packed.copy, 'package.json'), 'utf8')) as { exports: unknown };
+    // Every file any condition (nested ones too) points at.
+    const targets = (entry: unknown): string[] => (typeof entry === 'string' ? [entry] : Object.values(entry as object).flatMap(targets));
+    const exported = targets(pkg.exports).map((target) => target.replace(/^\.\//, ''));
+    expect(exported).toEqual(expect.arrayContaining(['dist/types/index.node.d.ts', 'dist/types/index.browser.d.ts', 'dist/node/index.js', 'dist/browser/index.js']));
     expect(packed.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/node/node-worker.js', 'dist/browser/browser-worker.js', ...exported]));
     expect(packed.files.filter((path) => !/^(dist\/.+|package\.json|README\.md|LICENSE)$/.test(path))).toEqual([]);
     expect(packed.files.filter((path) => path.includes('.test.'))).toEqual([]);
@@ -92,6 +95,28 @@ describe('the packed npm package', () => {
     await writeFile(join(app.directory, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['typed.ts'] }));
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const run = await app.run(process.execPath, [tsc, '-p', '.']);
+    expect(run.stdout + run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it("gives a browser app's TypeScript (bundler resolution, DOM types) the browser entry's types", async () => {
+    await writeFile(
+      join(app.directory, 'browser.ts'),
+      [
+        "import { IndexedDbSampleQueue, SampleUploader, loadClassifier } from 'edgetune';",
+        "const uploader = new SampleUploader({ endpoint: 'https://edge.example', apiKey: 'k', model: 'mnist-cnn', queue: new IndexedDbSampleQueue() });",
+        "const clf = await loadClassifier('/models/mnist-cnn/manifest.json', { backend: 'webgpu' });",
+        'const image: ImageData = new ImageData(28, 28);',
+        'console.log(uploader, (await clf.classify(image)).label);',
+        "// @ts-expect-error the file queue is Node's",
+        "import { FileSampleQueue } from 'edgetune';",
+        'console.log(FileSampleQueue);',
+      ].join('\n'),
+    );
+    const compilerOptions = { strict: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom'], noEmit: true, skipLibCheck: false, types: [] };
+    await writeFile(join(app.directory, 'tsconfig.browser.json'), JSON.stringify({ compilerOptions, files: ['browser.ts'] }));
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const run = await app.run(process.execPath, [tsc, '-p', 'tsconfig.browser.json']);
     expect(run.stdout + run.stderr).toBe('');
     expect(run.code).toBe(0);
   });
