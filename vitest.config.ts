@@ -16,6 +16,8 @@ export default defineConfig({
     globalSetup: ['test/support/private-temp-dir.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // The machines are shared and slow at times: a UI or a server catching up takes more than a second.
+    expect: { poll: { timeout: 15_000 } },
     projects: [
       {
         extends: true,
