@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { freePort } from '../../edge/free-port.ts';
+import { publishLocally } from '../../edge/publish-local.ts';
+import { startWranglerDev, type WranglerDev } from '../../edge/wrangler-dev.ts';
+import type { BenchCheckpoint } from '../bench-checkpoint.ts';
+import type { BenchImages } from '../bench-images.ts';
+import { runInterleaved } from '../interleave.ts';
+import { REPO_ROOT } from '../repo-root.ts';
+import { summarize, type SampleSummary } from '../sample-stats.ts';
+import { runLoad, type LoadSample, type LoadTarget } from './load-run.ts';
+import { productAssetsSection, writeConfigVariant, type ConfigVariant } from './wrangler-config-variant.ts';
+
+/*
+ * Where the edge's time per request goes, by elimination: the edge and the bare Worker, each with
+ * and without the product's [assets] set-up (under wrangler dev, Miniflare sends every request of a
+ * Worker with assets through its router and asset Workers first), loaded side by side.
+ */
+
+interface Server {
+  readonly name: string;
+  readonly config: string;
+  /** Needs the model in its R2 (the edge); the bare Worker bundles it. */
+  readonly edge: boolean;
+  readonly variant?: ConfigVariant;
+}
+
+export interface VariantRow {
+  readonly contender: string;
+  readonly requestsPerSecond: SampleSummary;
+  readonly p50Ms: SampleSummary;
+  readonly p99Ms: SampleSummary;
+  readonly errors: number;
+}
+
+const TURN_SECONDS = 5;
+const WARMUP_SECONDS = 3;
+const SETTLE_MS = 500;
+
+export async function runEdgeVariants(
+  checkpoint: BenchCheckpoint,
+  images: BenchImages,
+  options: { rounds: number; log: (line: string) => void },
+): Promise<VariantRow[]> {
+  const edgeConfig = join(REPO_ROOT, 'wrangler.toml');
+  const bareConfig = join(REPO_ROOT, 'workers/bench/wrangler.toml');
+  const servers: Server[] = [
+    { name: 'edge', config: edgeConfig, edge: true },
+    { name: 'edge without [assets]', config: edgeConfig, edge: true, variant: { withoutAssets: true } },
+    { name: 'bare', config: bareConfig, edge: false },
+    { name: 'bare with [assets]', config: bareConfig, edge: false, variant: { addAssets: await productAssetsSection() } },
+  ];
+  const dirs: string[] = [];
+  const running: WranglerDev[] = [];
+  try {
+    const devs = new Map<string, WranglerDev>();
+    for (const server of servers) {
+      const dir = await mkdtemp(join(tmpdir(), 'edgetune-bench-variant-'));
+      dirs.push(dir);
+      const config = server.variant ? await writeConfigVariant(server.config, dir, server.variant) : server.config;
+      if (server.edge) await publishLocally(dirname(checkpoint.directory), [basename(checkpoint.directory)], dir);
+      options.log(`variants: starting ${server.name}`);
+      const dev = await startWranglerDev({ port: await freePort(), stateDir: dir, stdio: 'pipe', config });
+      running.push(dev);
+      devs.set(server.name, dev);
+    }
+    const json = JSON.stringify({ inputs: [Array.from(images.pixels.subarray(0, 784))] });
+    const binary = Buffer.from(images.bytes.subarray(0, 784));
+    const classify = (name: string) => `${devs.get(name)!.url}/v1/models/${checkpoint.name}/classify`;
+    const targets: Record<string, LoadTarget> = {
+      'edge, JSON': { url: classify('edge'), contentType: 'application/json', body: json },
+      'edge, binary': { url: classify('edge'), contentType: 'application/octet-stream', body: binary },
+      'edge without [assets], JSON': { url: classify('edge without [assets]'), contentType: 'application/json', body: json },
+      // The bare Worker ignores the path; /v1/ takes the same route through [assets] as the edge's.
+      'bare, JSON': { url: classify('bare'), contentType: 'application/json', body: json },
+      'bare with [assets], JSON': { url: classify('bare with [assets]'), contentType: 'application/json', body: json },
+    };
+    for (const [name, target] of Object.entries(targets)) {
+      const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': target.contentType }, body: target.body });
+      if (!response.ok) throw new Error(`${name} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+      await runLoad(target, WARMUP_SECONDS);
+    }
+    const samples: Record<string, LoadSample[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    options.log(`variants: ${options.rounds} interleaved rounds of ${TURN_SECONDS} s per contender`);
+    await runInterleaved(
+      Object.entries(targets).map(([name, target]) => ({ name, run: async () => samples[name]!.push(await runLoad(target, TURN_SECONDS)) })),
+      { rounds: options.rounds, warmupRounds: 0, callsPerTurn: 1, settleMs: SETTLE_MS },
+    );
+    return Object.entries(samples).map(([contender, turns]) => ({
+      contender,
+      requestsPerSecond: summarize(turns.map((turn) => turn.requestsPerSecond)),
+      p50Ms: summarize(turns.map((turn) => turn.p50Ms)),
+      p99Ms: summarize(turns.map((turn) => turn.p99Ms)),
+      errors: turns.reduce((sum, turn) => sum + turn.errors, 0),
+    }));
+  } finally {
+    await Promise.all(running.map((dev) => dev.stop()));
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  }
+}
