@@ -9,6 +9,7 @@ import type { BenchImages } from '../bench-images.ts';
 import { runInterleaved } from '../interleave.ts';
 import { REPO_ROOT } from '../repo-root.ts';
 import { summarize, type SampleSummary } from '../sample-stats.ts';
+import { firstClassify } from './edge-bench.ts';
 import { runLoad, type LoadSample, type LoadTarget } from './load-run.ts';
 import { productAssetsSection, writeConfigVariant, type ConfigVariant } from './wrangler-config-variant.ts';
 
@@ -76,9 +77,8 @@ export async function runEdgeVariants(
       'bare, JSON': { url: classify('bare'), contentType: 'application/json', body: json },
       'bare with [assets], JSON': { url: classify('bare with [assets]'), contentType: 'application/json', body: json },
     };
-    for (const [name, target] of Object.entries(targets)) {
-      const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': target.contentType }, body: target.body });
-      if (!response.ok) throw new Error(`${name} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    for (const target of Object.values(targets)) {
+      await firstClassify(target);
       await runLoad(target, WARMUP_SECONDS);
     }
     const samples: Record<string, LoadSample[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
