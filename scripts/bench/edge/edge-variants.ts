@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../repo-root.ts';
 import { summarize, type SampleSummary } from '../sample-stats.ts';
 import { firstClassify } from './edge-bench.ts';
 import { runLoad, type LoadSample, type LoadTarget } from './load-run.ts';
+import { wranglerCpuSeconds } from './wrangler-processes.ts';
 import { productAssetsSection, writeConfigVariant, type ConfigVariant } from './wrangler-config-variant.ts';
 
 /*
@@ -33,6 +34,9 @@ export interface VariantRow {
   readonly p50Ms: SampleSummary;
   readonly p99Ms: SampleSummary;
   readonly errors: number;
+  /** CPU time per request of the workerd running the Worker, and of the whole wrangler dev (proxy and wrangler included). */
+  readonly workerCpuMs: SampleSummary;
+  readonly totalCpuMs: SampleSummary;
 }
 
 const TURN_SECONDS = 5;
@@ -42,7 +46,12 @@ const SETTLE_MS = 500;
 export async function runEdgeVariants(
   checkpoint: BenchCheckpoint,
   images: BenchImages,
-  options: { rounds: number; log: (line: string) => void },
+  options: {
+    rounds: number;
+    /** Another checkout of the repository (e.g. an earlier commit, demo page built): its edge runs beside this one's. */
+    baseline?: string;
+    log: (line: string) => void;
+  },
 ): Promise<VariantRow[]> {
   const edgeConfig = join(REPO_ROOT, 'wrangler.toml');
   const bareConfig = join(REPO_ROOT, 'workers/bench/wrangler.toml');
@@ -52,6 +61,7 @@ export async function runEdgeVariants(
     { name: 'bare', config: bareConfig, edge: false },
     { name: 'bare with [assets]', config: bareConfig, edge: false, variant: { addAssets: await productAssetsSection() } },
   ];
+  if (options.baseline !== undefined) servers.push({ name: 'baseline edge', config: join(options.baseline, 'wrangler.toml'), edge: true });
   const dirs: string[] = [];
   const running: WranglerDev[] = [];
   try {
@@ -76,15 +86,33 @@ export async function runEdgeVariants(
       // The bare Worker ignores the path; /v1/ takes the same route through [assets] as the edge's.
       'bare, JSON': { url: classify('bare'), contentType: 'application/json', body: json },
       'bare with [assets], JSON': { url: classify('bare with [assets]'), contentType: 'application/json', body: json },
+      ...(devs.has('baseline edge')
+        ? {
+            'baseline edge, JSON': { url: classify('baseline edge'), contentType: 'application/json', body: json },
+            'baseline edge, binary': { url: classify('baseline edge'), contentType: 'application/octet-stream', body: binary },
+          }
+        : {}),
     };
     for (const target of Object.values(targets)) {
       await firstClassify(target);
       await runLoad(target, WARMUP_SECONDS);
     }
-    const samples: Record<string, LoadSample[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    const samples: Record<string, Array<LoadSample & { workerCpuMs: number; totalCpuMs: number }>> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    const devOf = (target: LoadTarget) => [...devs.values()].find((dev) => target.url.startsWith(`${dev.url}/`))!;
+    const cpu = (dev: WranglerDev) => wranglerCpuSeconds(dev.child.pid!, Number(new URL(dev.url).port));
     options.log(`variants: ${options.rounds} interleaved rounds of ${TURN_SECONDS} s per contender`);
     await runInterleaved(
-      Object.entries(targets).map(([name, target]) => ({ name, run: async () => samples[name]!.push(await runLoad(target, TURN_SECONDS)) })),
+      Object.entries(targets).map(([name, target]) => ({
+        name,
+        run: async () => {
+          const dev = devOf(target);
+          const before = cpu(dev);
+          const sample = await runLoad(target, TURN_SECONDS);
+          const after = cpu(dev);
+          const perRequest = (seconds: number) => (seconds * 1000) / Math.max(1, sample.requests);
+          samples[name]!.push({ ...sample, workerCpuMs: perRequest(after.worker - before.worker), totalCpuMs: perRequest(after.total - before.total) });
+        },
+      })),
       { rounds: options.rounds, warmupRounds: 0, callsPerTurn: 1, settleMs: SETTLE_MS },
     );
     return Object.entries(samples).map(([contender, turns]) => ({
@@ -93,6 +121,8 @@ export async function runEdgeVariants(
       p50Ms: summarize(turns.map((turn) => turn.p50Ms)),
       p99Ms: summarize(turns.map((turn) => turn.p99Ms)),
       errors: turns.reduce((sum, turn) => sum + turn.errors, 0),
+      workerCpuMs: summarize(turns.map((turn) => turn.workerCpuMs)),
+      totalCpuMs: summarize(turns.map((turn) => turn.totalCpuMs)),
     }));
   } finally {
     await Promise.all(running.map((dev) => dev.stop()));
