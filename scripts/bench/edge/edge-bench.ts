@@ -8,8 +8,8 @@ import type { BenchCheckpoint } from '../bench-checkpoint.ts';
 import type { BenchImages } from '../bench-images.ts';
 import { runInterleaved, type Contender } from '../interleave.ts';
 import { REPO_ROOT } from '../repo-root.ts';
-import { summarize, type SampleSummary } from '../sample-stats.ts';
-import { CONNECTIONS, runLoad, type LoadSample, type LoadTarget } from './load-run.ts';
+import { CONNECTIONS, runLoad, type LoadTarget } from './load-run.ts';
+import { runLoadTurn, summarizeTurns, type EdgeLoadRow, type LoadTurn } from './load-turn.ts';
 import { startNodeOrtServer, type NodeServer } from './node-server-process.ts';
 import { productAssetsSection, writeConfigVariant } from './wrangler-config-variant.ts';
 import { measureWorkerBundle, type WorkerBundleSize } from './worker-bundle-size.ts';
@@ -30,15 +30,7 @@ const WARMUP_SECONDS = 3;
 /** Lets the previous contender's queue drain and its process go idle. */
 const SETTLE_MS = 500;
 
-export interface EdgeLoadRow {
-  readonly contender: string;
-  readonly requestsPerSecond: SampleSummary;
-  readonly p50Ms: SampleSummary;
-  readonly p99Ms: SampleSummary;
-  /** Over every measured turn. */
-  readonly errors: number;
-  readonly requests: number;
-}
+export type { EdgeLoadRow };
 
 export interface EdgeBenchResults {
   readonly rounds: number;
@@ -138,23 +130,17 @@ export async function runEdgeBench(checkpoint: BenchCheckpoint, images: BenchIma
     for (const [name, group] of Object.entries(groups)) memory[name] = { ...memory[name], afterCold: rss(group) };
 
     for (const [name, target] of Object.entries(targets)) await runLoad(target, WARMUP_SECONDS);
-    const samples: Record<string, LoadSample[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    const samples: Record<string, LoadTurn[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    const devOf: Record<string, WranglerDev> = { [EDGE_JSON]: started.edge, [EDGE_BINARY]: started.edge, [BARE_JSON]: started.bare, [BARE_ASSETS_JSON]: started.bareAssets };
     const contenders: Contender[] = Object.entries(targets).map(([name, target]) => ({
       name,
-      run: async () => samples[name]!.push(await runLoad(target, TURN_SECONDS)),
+      run: async () => samples[name]!.push(await runLoadTurn(target, TURN_SECONDS, devOf[name])),
     }));
     log(`edge: ${options.rounds} interleaved rounds of ${TURN_SECONDS} s per contender, autocannon with ${CONNECTIONS} connections`);
     await runInterleaved(contenders, { rounds: options.rounds, warmupRounds: 0, callsPerTurn: 1, settleMs: SETTLE_MS });
     for (const [name, group] of Object.entries(groups)) memory[name] = { ...memory[name], afterLoad: rss(group) };
 
-    const load = Object.entries(samples).map(([contender, turns]) => ({
-      contender,
-      requestsPerSecond: summarize(turns.map((turn) => turn.requestsPerSecond)),
-      p50Ms: summarize(turns.map((turn) => turn.p50Ms)),
-      p99Ms: summarize(turns.map((turn) => turn.p99Ms)),
-      errors: turns.reduce((sum, turn) => sum + turn.errors, 0),
-      requests: turns.reduce((sum, turn) => sum + turn.requests, 0),
-    }));
+    const load = Object.entries(samples).map(([contender, turns]) => summarizeTurns(contender, turns));
     return { rounds: options.rounds, turnSeconds: TURN_SECONDS, connections: CONNECTIONS, load, coldMs, correct, memory, bundle };
   } finally {
     await Promise.all([started.edge?.stop(), started.bare?.stop(), started.bareAssets?.stop(), started.node?.stop()]);

@@ -8,10 +8,9 @@ import type { BenchCheckpoint } from '../bench-checkpoint.ts';
 import type { BenchImages } from '../bench-images.ts';
 import { runInterleaved } from '../interleave.ts';
 import { REPO_ROOT } from '../repo-root.ts';
-import { summarize, type SampleSummary } from '../sample-stats.ts';
 import { firstClassify } from './edge-bench.ts';
-import { runLoad, type LoadSample, type LoadTarget } from './load-run.ts';
-import { wranglerCpuSeconds } from './wrangler-processes.ts';
+import { runLoad, type LoadTarget } from './load-run.ts';
+import { runLoadTurn, summarizeTurns, type EdgeLoadRow, type LoadTurn } from './load-turn.ts';
 import { productAssetsSection, writeConfigVariant, type ConfigVariant } from './wrangler-config-variant.ts';
 
 /*
@@ -28,16 +27,6 @@ interface Server {
   readonly variant?: ConfigVariant;
 }
 
-export interface VariantRow {
-  readonly contender: string;
-  readonly requestsPerSecond: SampleSummary;
-  readonly p50Ms: SampleSummary;
-  readonly p99Ms: SampleSummary;
-  readonly errors: number;
-  /** CPU time per request of the workerd running the Worker, and of the whole wrangler dev (proxy and wrangler included). */
-  readonly workerCpuMs: SampleSummary;
-  readonly totalCpuMs: SampleSummary;
-}
 
 const TURN_SECONDS = 5;
 const WARMUP_SECONDS = 3;
@@ -52,7 +41,7 @@ export async function runEdgeVariants(
     baseline?: string;
     log: (line: string) => void;
   },
-): Promise<VariantRow[]> {
+): Promise<EdgeLoadRow[]> {
   const edgeConfig = join(REPO_ROOT, 'wrangler.toml');
   const bareConfig = join(REPO_ROOT, 'workers/bench/wrangler.toml');
   const servers: Server[] = [
@@ -97,33 +86,14 @@ export async function runEdgeVariants(
       await firstClassify(target);
       await runLoad(target, WARMUP_SECONDS);
     }
-    const samples: Record<string, Array<LoadSample & { workerCpuMs: number; totalCpuMs: number }>> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    const samples: Record<string, LoadTurn[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
     const devOf = (target: LoadTarget) => [...devs.values()].find((dev) => target.url.startsWith(`${dev.url}/`))!;
-    const cpu = (dev: WranglerDev) => wranglerCpuSeconds(dev.child.pid!, Number(new URL(dev.url).port));
     options.log(`variants: ${options.rounds} interleaved rounds of ${TURN_SECONDS} s per contender`);
     await runInterleaved(
-      Object.entries(targets).map(([name, target]) => ({
-        name,
-        run: async () => {
-          const dev = devOf(target);
-          const before = cpu(dev);
-          const sample = await runLoad(target, TURN_SECONDS);
-          const after = cpu(dev);
-          const perRequest = (seconds: number) => (seconds * 1000) / Math.max(1, sample.requests);
-          samples[name]!.push({ ...sample, workerCpuMs: perRequest(after.worker - before.worker), totalCpuMs: perRequest(after.total - before.total) });
-        },
-      })),
+      Object.entries(targets).map(([name, target]) => ({ name, run: async () => samples[name]!.push(await runLoadTurn(target, TURN_SECONDS, devOf(target))) })),
       { rounds: options.rounds, warmupRounds: 0, callsPerTurn: 1, settleMs: SETTLE_MS },
     );
-    return Object.entries(samples).map(([contender, turns]) => ({
-      contender,
-      requestsPerSecond: summarize(turns.map((turn) => turn.requestsPerSecond)),
-      p50Ms: summarize(turns.map((turn) => turn.p50Ms)),
-      p99Ms: summarize(turns.map((turn) => turn.p99Ms)),
-      errors: turns.reduce((sum, turn) => sum + turn.errors, 0),
-      workerCpuMs: summarize(turns.map((turn) => turn.workerCpuMs)),
-      totalCpuMs: summarize(turns.map((turn) => turn.totalCpuMs)),
-    }));
+    return Object.entries(samples).map(([contender, turns]) => summarizeTurns(contender, turns));
   } finally {
     await Promise.all(running.map((dev) => dev.stop()));
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));

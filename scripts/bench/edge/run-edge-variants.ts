@@ -17,7 +17,7 @@ await runCli(async () => {
     console.log(
       `${row.contender.padEnd(30)} ${rate.median.toFixed(0).padStart(5)} req/s (${rate.p10.toFixed(0)}-${rate.p90.toFixed(0)}), ` +
         `p50 ${row.p50Ms.median.toFixed(1)} ms, p99 ${row.p99Ms.median.toFixed(1)} ms, ${row.errors} errors, ${(rate.median / bare).toFixed(2)}x bare, ` +
-        `CPU per request ${row.workerCpuMs.median.toFixed(3)} ms Worker's workerd, ${row.totalCpuMs.median.toFixed(3)} ms all of wrangler dev`,
+        `CPU per request ${row.workerCpuMs?.median.toFixed(3)} ms Worker's workerd, ${row.totalCpuMs?.median.toFixed(3)} ms all of wrangler dev`,
     );
   }
 });
