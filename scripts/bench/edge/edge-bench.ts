@@ -25,10 +25,10 @@ export const NODE_JSON = 'Node + onnxruntime-node, JSON';
 /** Each edge round loads every contender for seconds, so it takes --rounds / this many rounds. */
 export const EDGE_ROUNDS_DIVISOR = 10;
 /** Seconds of load per contender per round, and of untimed load before the rounds. */
-const TURN_SECONDS = 5;
-const WARMUP_SECONDS = 3;
+export const TURN_SECONDS = 5;
+export const WARMUP_SECONDS = 3;
 /** Lets the previous contender's queue drain and its process go idle. */
-const SETTLE_MS = 500;
+export const SETTLE_MS = 500;
 
 export type { EdgeLoadRow };
 

@@ -8,7 +8,7 @@ import type { BenchCheckpoint } from '../bench-checkpoint.ts';
 import type { BenchImages } from '../bench-images.ts';
 import { runInterleaved } from '../interleave.ts';
 import { REPO_ROOT } from '../repo-root.ts';
-import { firstClassify } from './edge-bench.ts';
+import { firstClassify, SETTLE_MS, TURN_SECONDS, WARMUP_SECONDS } from './edge-bench.ts';
 import { runLoad, type LoadTarget } from './load-run.ts';
 import { runLoadTurn, summarizeTurns, type EdgeLoadRow, type LoadTurn } from './load-turn.ts';
 import { productAssetsSection, writeConfigVariant, type ConfigVariant } from './wrangler-config-variant.ts';
@@ -26,11 +26,6 @@ interface Server {
   readonly edge: boolean;
   readonly variant?: ConfigVariant;
 }
-
-
-const TURN_SECONDS = 5;
-const WARMUP_SECONDS = 3;
-const SETTLE_MS = 500;
 
 export async function runEdgeVariants(
   checkpoint: BenchCheckpoint,
