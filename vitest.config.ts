@@ -72,6 +72,8 @@ export default defineConfig({
             },
           }),
         ],
+        // A worktree may link node_modules from elsewhere; workerd only loads modules under the root.
+        resolve: { preserveSymlinks: true },
         test: {
           name: 'workers',
           include: ['test/workers/**/*.test.ts'],

@@ -70,11 +70,13 @@ await runCli(async () => {
   }
   let edge: EdgeBenchResults | undefined;
   let ingest: IngestBenchResults | undefined;
-  if (checkpoint && images && options.sections.includes('edge')) {
+  if (checkpoint && images && options.sections.includes('edge') && options.edgeParts.includes('classify')) {
     const monitor = CpuCompetitionMonitor.start();
     edge = await runEdgeBench(checkpoint, images, { rounds: Math.max(1, Math.ceil(options.rounds / EDGE_ROUNDS_DIVISOR)), log });
     competition['edge'] = monitor?.stop();
     note(competitionWarning('edge', competition['edge']));
+  }
+  if (checkpoint && images && options.sections.includes('edge') && options.edgeParts.includes('ingest')) {
     const ingestMonitor = CpuCompetitionMonitor.start();
     ingest = await runIngestBench({ samples: INGEST_SAMPLES, connections: INGEST_CONNECTIONS, rounds: INGEST_ROUNDS, digits: images, log });
     competition['ingest'] = ingestMonitor?.stop();

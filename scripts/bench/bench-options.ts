@@ -3,10 +3,15 @@ import { parseArgs } from 'node:util';
 export const SECTIONS = ['node', 'browser', 'personalize', 'edge', 'size'] as const;
 export type Section = (typeof SECTIONS)[number];
 
+/** What the edge section runs: single-image classify, sample ingestion, or both. */
+export const EDGE_PARTS = ['classify', 'ingest'] as const;
+export type EdgePart = (typeof EDGE_PARTS)[number];
+
 export interface BenchOptions {
   readonly sections: readonly Section[];
   /** Measured rounds per interleaved comparison; the other counts scale from it. */
   readonly rounds: number;
+  readonly edgeParts: readonly EdgePart[];
   /** Where the JSON results go (.cache/ is git-ignored, so results are not committed by accident). */
   readonly out: string;
   readonly modelsDir: string;
@@ -15,7 +20,7 @@ export interface BenchOptions {
 }
 
 export const USAGE =
-  'usage: npm run bench -- [--only node|browser|personalize|edge|size[,...]] [--rounds N] [--out FILE] [--models-dir DIR] [--clock-ghz GHZ]';
+  'usage: npm run bench -- [--only node|browser|personalize|edge|size[,...]] [--rounds N] [--edge-part classify|ingest] [--out FILE] [--models-dir DIR] [--clock-ghz GHZ]';
 
 const DEFAULT_ROUNDS = 40;
 
@@ -38,6 +43,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     options: {
       only: { type: 'string' },
       rounds: { type: 'string' },
+      'edge-part': { type: 'string' },
       out: { type: 'string', default: '.cache/bench-results.json' },
       'models-dir': { type: 'string', default: process.env.EDGETUNE_MODELS_DIR ?? 'models' },
       'clock-ghz': { type: 'string' },
@@ -48,7 +54,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (unknown.length > 0) {
     throw new RangeError(`unknown --only section "${unknown.join(', ')}"; expected one of: ${SECTIONS.join(', ')}\n${USAGE}`);
   }
+  const edgePart = values['edge-part'];
+  if (edgePart !== undefined && !(EDGE_PARTS as readonly string[]).includes(edgePart)) {
+    throw new RangeError(`unknown --edge-part "${edgePart}"; expected one of: ${EDGE_PARTS.join(', ')}\n${USAGE}`);
+  }
   return {
+    edgeParts: edgePart === undefined ? [...EDGE_PARTS] : [edgePart as EdgePart],
     sections: SECTIONS.filter((section) => requested.includes(section)),
     rounds: positiveNumber(values.rounds, '--rounds', true) ?? DEFAULT_ROUNDS,
     out: values.out,

@@ -1,5 +1,5 @@
 import type { BrowserBenchResults } from './browser/browser-bench.ts';
-import { BARE_JSON, EDGE_BINARY, EDGE_JSON, type EdgeBenchResults } from './edge/edge-bench.ts';
+import { BARE_ASSETS_JSON, BARE_JSON, EDGE_BINARY, EDGE_JSON, type EdgeBenchResults } from './edge/edge-bench.ts';
 import type { IngestBenchResults } from './edge/ingest-bench.ts';
 import { directName, sdkName, TFJS_NAME, type NodeBenchResults } from './node/node-bench.ts';
 import type { PersonalizeNodeResults } from './personalize/personalize-node-bench.ts';
@@ -57,12 +57,14 @@ export function edgeTargets(edge: EdgeBenchResults): TargetCheck[] {
     if (!found) throw new Error(`no edge row for ${name}`);
     return found;
   };
-  const [json, binary, bare] = [row(EDGE_JSON), row(EDGE_BINARY), row(BARE_JSON)];
+  const [json, binary, bare, bareAssets] = [row(EDGE_JSON), row(EDGE_BINARY), row(BARE_JSON), row(BARE_ASSETS_JSON)];
   return [
     check('Edge single-image classify, JSON body (median req/s)', json.requestsPerSecond.median, 'req/s', '>=', 700),
     check('Edge single-image classify, JSON body (median p99)', json.p99Ms.median, 'ms', '<=', 35),
     check('Edge classify errors, JSON and binary bodies', json.errors + binary.errors, 'errors', '<=', 0),
     check('Edge / bare Worker req/s, JSON body', json.requestsPerSecond.median / bare.requestsPerSecond.median, 'x', '>=', 0.9),
+    // Like with like: under wrangler dev, [assets] adds Miniflare's asset router to every request.
+    check('Edge / bare Worker with the same [assets] req/s, JSON body', json.requestsPerSecond.median / bareAssets.requestsPerSecond.median, 'x', '>=', 0.9),
   ];
 }
 

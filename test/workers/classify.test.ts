@@ -101,6 +101,23 @@ describe('POST /v1/models/:name/classify: malformed bodies get a 4xx, never a 50
     await expectError(await post(json({ inputs: [negative] }), 'application/json'), 400, 'E_INPUT_RANGE');
   });
 
+  it('JSON: a valid image beside a bad one, an extra field or a number beyond float range', async () => {
+    const inked = blankImage();
+    inked[400] = 1;
+    const withString: unknown[] = [...inked];
+    withString[500] = '0.5';
+    await expectError(await post(json({ inputs: [inked, withString] }), 'application/json'), 400, 'E_INPUT_TYPE');
+    await expectError(await post(json({ inputs: [inked, inked.slice(1)] }), 'application/json'), 400, 'E_INPUT_RANGE');
+    await expectError(await post(json({ inputs: [inked, null] }), 'application/json'), 400, 'E_INPUT_TYPE');
+    await expectError(await post(json({ inputs: [inked], topK: 3 }), 'application/json'), 400, 'E_INPUT_TYPE');
+    await expectError(await post(`{"__proto__": {}, "inputs": [${JSON.stringify(inked)}]}`, 'application/json'), 400, 'E_INPUT_TYPE');
+    await expectError(await post('null', 'application/json'), 400, 'E_INPUT_TYPE');
+    await expectError(await post(`{"inputs": [[1e999${',0'.repeat(PIXELS - 1)}]]}`, 'application/json'), 400, 'E_INPUT_RANGE');
+    const answer = (await (await post(json({ inputs: [inked, inked] }), 'application/json')).json()) as ClassifyResponse;
+    expect(answer.predictions).toHaveLength(2);
+    expect(answer.predictions[1]!.scores).toEqual(answer.predictions[0]!.scores);
+  });
+
   it('an empty body, of any type', async () => {
     for (const type of ['application/json', 'application/octet-stream', 'image/png']) await expectError(await post(new Uint8Array(0), type), 400, 'E_INPUT_RANGE');
   });

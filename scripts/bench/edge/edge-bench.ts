@@ -8,34 +8,29 @@ import type { BenchCheckpoint } from '../bench-checkpoint.ts';
 import type { BenchImages } from '../bench-images.ts';
 import { runInterleaved, type Contender } from '../interleave.ts';
 import { REPO_ROOT } from '../repo-root.ts';
-import { summarize, type SampleSummary } from '../sample-stats.ts';
-import { CONNECTIONS, runLoad, type LoadSample, type LoadTarget } from './load-run.ts';
+import { CONNECTIONS, runLoad, type LoadTarget } from './load-run.ts';
+import { runLoadTurn, summarizeTurns, type EdgeLoadRow, type LoadTurn } from './load-turn.ts';
 import { startNodeOrtServer, type NodeServer } from './node-server-process.ts';
+import { productAssetsSection, writeConfigVariant } from './wrangler-config-variant.ts';
 import { measureWorkerBundle, type WorkerBundleSize } from './worker-bundle-size.ts';
 import { workerdRssBytes } from './workerd-memory.ts';
 
 export const EDGE_JSON = 'edge Worker, JSON';
 export const EDGE_BINARY = 'edge Worker, binary';
 export const BARE_JSON = 'bare Worker, JSON';
+/** The bare Worker given the edge's [assets] set-up: under wrangler dev each request then crosses Miniflare's asset router too. */
+export const BARE_ASSETS_JSON = 'bare Worker + [assets], JSON';
 export const NODE_JSON = 'Node + onnxruntime-node, JSON';
 
 /** Each edge round loads every contender for seconds, so it takes --rounds / this many rounds. */
 export const EDGE_ROUNDS_DIVISOR = 10;
 /** Seconds of load per contender per round, and of untimed load before the rounds. */
-const TURN_SECONDS = 5;
-const WARMUP_SECONDS = 3;
+export const TURN_SECONDS = 5;
+export const WARMUP_SECONDS = 3;
 /** Lets the previous contender's queue drain and its process go idle. */
-const SETTLE_MS = 500;
+export const SETTLE_MS = 500;
 
-export interface EdgeLoadRow {
-  readonly contender: string;
-  readonly requestsPerSecond: SampleSummary;
-  readonly p50Ms: SampleSummary;
-  readonly p99Ms: SampleSummary;
-  /** Over every measured turn. */
-  readonly errors: number;
-  readonly requests: number;
-}
+export type { EdgeLoadRow };
 
 export interface EdgeBenchResults {
   readonly rounds: number;
@@ -59,6 +54,7 @@ export interface EdgeBenchOptions {
 interface Started {
   edge?: WranglerDev;
   bare?: WranglerDev;
+  bareAssets?: WranglerDev;
   node?: NodeServer;
   dirs: string[];
 }
@@ -71,7 +67,8 @@ function topClass(answer: unknown): number {
   return probs.indexOf(Math.max(...probs));
 }
 
-async function firstClassify(target: LoadTarget): Promise<{ ms: number; index: number }> {
+/** One classify request: its wall time and the answer's top class; a non-2xx answer throws. */
+export async function firstClassify(target: LoadTarget): Promise<{ ms: number; index: number }> {
   const start = performance.now();
   const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': target.contentType }, body: typeof target.body === 'string' ? target.body : Uint8Array.from(target.body) });
   const answer: unknown = await response.json();
@@ -82,7 +79,7 @@ async function firstClassify(target: LoadTarget): Promise<{ ms: number; index: n
 
 /**
  * The edge Worker under `wrangler dev` (JSON and binary bodies), a bare Worker (ORT only) under
- * `wrangler dev`, and a Node http server with onnxruntime-node, all on 127.0.0.1, loaded in
+ * `wrangler dev`, alone and with the edge's [assets] section (like with like), and a Node http server with onnxruntime-node, all on 127.0.0.1, loaded in
  * interleaved rounds by autocannon with one MNIST test image per request.
  */
 export async function runEdgeBench(checkpoint: BenchCheckpoint, images: BenchImages, options: EdgeBenchOptions): Promise<EdgeBenchResults> {
@@ -92,12 +89,19 @@ export async function runEdgeBench(checkpoint: BenchCheckpoint, images: BenchIma
     log('edge: measuring the Worker bundle (wrangler deploy --dry-run)');
     const bundle = await measureWorkerBundle(join(REPO_ROOT, 'wrangler.toml'));
 
-    const [edgeState, bareState] = [await mkdtemp(join(tmpdir(), 'edgetune-bench-edge-')), await mkdtemp(join(tmpdir(), 'edgetune-bench-bare-'))];
-    started.dirs.push(edgeState, bareState);
+    const [edgeState, bareState, bareAssetsState] = [
+      await mkdtemp(join(tmpdir(), 'edgetune-bench-edge-')),
+      await mkdtemp(join(tmpdir(), 'edgetune-bench-bare-')),
+      await mkdtemp(join(tmpdir(), 'edgetune-bench-bare-assets-')),
+    ];
+    started.dirs.push(edgeState, bareState, bareAssetsState);
+    const bareConfig = join(REPO_ROOT, 'workers/bench/wrangler.toml');
+    const bareAssetsConfig = await writeConfigVariant(bareConfig, bareAssetsState, { addAssets: await productAssetsSection() });
     log(`edge: publishing ${checkpoint.name} to a fresh local R2, starting wrangler dev (edge and bare Workers) and the Node server`);
     await publishLocally(dirname(checkpoint.directory), [basename(checkpoint.directory)], edgeState);
     started.edge = await startWranglerDev({ port: await freePort(), stateDir: edgeState, stdio: 'pipe' });
-    started.bare = await startWranglerDev({ port: await freePort(), stateDir: bareState, stdio: 'pipe', config: join(REPO_ROOT, 'workers/bench/wrangler.toml') });
+    started.bare = await startWranglerDev({ port: await freePort(), stateDir: bareState, stdio: 'pipe', config: bareConfig });
+    started.bareAssets = await startWranglerDev({ port: await freePort(), stateDir: bareAssetsState, stdio: 'pipe', config: bareAssetsConfig });
     started.node = await startNodeOrtServer(join(checkpoint.directory, 'model.onnx'));
 
     const image = images.pixels.subarray(0, 784);
@@ -106,9 +110,11 @@ export async function runEdgeBench(checkpoint: BenchCheckpoint, images: BenchIma
       [EDGE_JSON]: { url: `${started.edge.url}/v1/models/${checkpoint.name}/classify`, contentType: 'application/json', body: json },
       [EDGE_BINARY]: { url: `${started.edge.url}/v1/models/${checkpoint.name}/classify`, contentType: 'application/octet-stream', body: Buffer.from(images.bytes.subarray(0, 784)) },
       [BARE_JSON]: { url: `${started.bare.url}/`, contentType: 'application/json', body: json },
+      // The bare Worker ignores the path; under /v1/ it takes the edge's route through [assets].
+      [BARE_ASSETS_JSON]: { url: `${started.bareAssets.url}/v1/models/${checkpoint.name}/classify`, contentType: 'application/json', body: json },
       [NODE_JSON]: { url: `${started.node.url}/`, contentType: 'application/json', body: json },
     };
-    const groups: Record<string, WranglerDev> = { 'edge Worker': started.edge, 'bare Worker': started.bare };
+    const groups: Record<string, WranglerDev> = { 'edge Worker': started.edge, 'bare Worker': started.bare, 'bare Worker + [assets]': started.bareAssets };
     const rss = (dev: WranglerDev) => workerdRssBytes(dev.child.pid!, Number(new URL(dev.url).port));
     const memory: EdgeBenchResults['memory'] = {};
     for (const [name, group] of Object.entries(groups)) memory[name] = { idle: rss(group) };
@@ -124,26 +130,20 @@ export async function runEdgeBench(checkpoint: BenchCheckpoint, images: BenchIma
     for (const [name, group] of Object.entries(groups)) memory[name] = { ...memory[name], afterCold: rss(group) };
 
     for (const [name, target] of Object.entries(targets)) await runLoad(target, WARMUP_SECONDS);
-    const samples: Record<string, LoadSample[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    const samples: Record<string, LoadTurn[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    const devOf: Record<string, WranglerDev> = { [EDGE_JSON]: started.edge, [EDGE_BINARY]: started.edge, [BARE_JSON]: started.bare, [BARE_ASSETS_JSON]: started.bareAssets };
     const contenders: Contender[] = Object.entries(targets).map(([name, target]) => ({
       name,
-      run: async () => samples[name]!.push(await runLoad(target, TURN_SECONDS)),
+      run: async () => samples[name]!.push(await runLoadTurn(target, TURN_SECONDS, devOf[name])),
     }));
     log(`edge: ${options.rounds} interleaved rounds of ${TURN_SECONDS} s per contender, autocannon with ${CONNECTIONS} connections`);
     await runInterleaved(contenders, { rounds: options.rounds, warmupRounds: 0, callsPerTurn: 1, settleMs: SETTLE_MS });
     for (const [name, group] of Object.entries(groups)) memory[name] = { ...memory[name], afterLoad: rss(group) };
 
-    const load = Object.entries(samples).map(([contender, turns]) => ({
-      contender,
-      requestsPerSecond: summarize(turns.map((turn) => turn.requestsPerSecond)),
-      p50Ms: summarize(turns.map((turn) => turn.p50Ms)),
-      p99Ms: summarize(turns.map((turn) => turn.p99Ms)),
-      errors: turns.reduce((sum, turn) => sum + turn.errors, 0),
-      requests: turns.reduce((sum, turn) => sum + turn.requests, 0),
-    }));
+    const load = Object.entries(samples).map(([contender, turns]) => summarizeTurns(contender, turns));
     return { rounds: options.rounds, turnSeconds: TURN_SECONDS, connections: CONNECTIONS, load, coldMs, correct, memory, bundle };
   } finally {
-    await Promise.all([started.edge?.stop(), started.bare?.stop(), started.node?.stop()]);
+    await Promise.all([started.edge?.stop(), started.bare?.stop(), started.bareAssets?.stop(), started.node?.stop()]);
     await Promise.all(started.dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { wranglerProcesses } from './wrangler-processes.ts';
 
 /**
  * Resident memory, in bytes, of the workerd process that runs the Worker under `wrangler dev`
@@ -8,27 +9,14 @@ import { readdirSync, readFileSync } from 'node:fs';
  * its wasm heap plus workerd itself, an upper bound on the isolate's. Undefined off Linux.
  */
 export function workerdRssBytes(processGroup: number, publicPort: number): number | undefined {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return undefined;
-  }
   let total: number | undefined;
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const process of wranglerProcesses(processGroup, publicPort)) {
+    if (process.comm !== 'workerd' || process.proxy) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      // After "(comm)": state(3) ppid(4) pgrp(5), numbered from pid = 1.
-      const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      if (comm !== 'workerd' || group !== processGroup) continue;
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.some((arg) => arg.endsWith(`=127.0.0.1:${publicPort}`))) continue; // the proxy
-      const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
+      const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${process.pid}/status`, 'utf8'));
       if (rss) total = (total ?? 0) + Number(rss[1]) * 1024;
     } catch {
-      // The process ended between readdir and read.
+      // The process ended meanwhile.
     }
   }
   return total;

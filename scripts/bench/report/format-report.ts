@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import type { BenchResults } from '../bench-results.ts';
 import type { BrowserBenchResults } from '../browser/browser-bench.ts';
 import type { CpuCompetition } from '../cpu-competition.ts';
-import { BARE_JSON, EDGE_BINARY, EDGE_JSON, NODE_JSON, type EdgeBenchResults } from '../edge/edge-bench.ts';
+import { BARE_ASSETS_JSON, BARE_JSON, EDGE_BINARY, EDGE_JSON, NODE_JSON, type EdgeBenchResults } from '../edge/edge-bench.ts';
 import type { IngestBenchResults } from '../edge/ingest-bench.ts';
 import { FREE_PLAN_LIMIT_BYTES, PAID_PLAN_LIMIT_BYTES } from '../edge/worker-bundle-size.ts';
 import { directChunkedName, directName, sdkName, TFJS_NAME, type NodeBenchResults } from '../node/node-bench.ts';
@@ -151,6 +151,8 @@ function edgeSection(edge: EdgeBenchResults): string {
     integer(row.requests),
     edge.correct[row.contender] ? 'yes' : 'NO',
     `${integer(edge.coldMs[row.contender] ?? NaN)} ms`,
+    row.workerCpuMs ? ms(row.workerCpuMs.median) : '-',
+    row.totalCpuMs ? ms(row.totalCpuMs.median) : '-',
   ]);
   const rps = (name: string) => edge.load.find((row) => row.contender === name)?.requestsPerSecond.median ?? NaN;
   const memory = Object.entries(edge.memory).map(
@@ -161,11 +163,14 @@ function edgeSection(edge: EdgeBenchResults): string {
   const bundle = edge.bundle;
   return [
     `EDGE: single-image classify over loopback HTTP, autocannon with ${edge.connections} connections, ${edge.rounds} interleaved rounds of ${edge.turnSeconds} s each`,
-    formatTable(['contender', 'req/s', 'p10', 'p90', 'p50 ms', 'p99 ms', 'errors', 'requests', 'correct', 'first classify'], rows, [
-      'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right',
+    formatTable(['contender', 'req/s', 'p10', 'p90', 'p50 ms', 'p99 ms', 'errors', 'requests', 'correct', 'first classify', 'CPU ms/req Worker', 'CPU ms/req all'], rows, [
+      'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right',
     ]),
     'req/s: median over rounds (p10, p90 of rounds); p50/p99: median over rounds of each round\'s latency percentile.',
-    `ratios of median req/s: edge / bare ${ratio(rps(EDGE_JSON) / rps(BARE_JSON))}, edge / Node ${ratio(rps(EDGE_JSON) / rps(NODE_JSON))}, ` +
+    'CPU ms/req: CPU time per request (median over rounds) of the workerd running the Worker (with Miniflare\'s routers), and of all of its wrangler dev (proxy workerd and wrangler too).',
+    `ratios of median req/s: edge / bare ${ratio(rps(EDGE_JSON) / rps(BARE_JSON))}, ` +
+      `edge / bare with the same [assets] ${ratio(rps(EDGE_JSON) / rps(BARE_ASSETS_JSON))}, ` +
+      `bare + [assets] / bare ${ratio(rps(BARE_ASSETS_JSON) / rps(BARE_JSON))}, edge / Node ${ratio(rps(EDGE_JSON) / rps(NODE_JSON))}, ` +
       `binary / JSON ${ratio(rps(EDGE_BINARY) / rps(EDGE_JSON))}`,
     'first classify: the first request after the server answered (Workers: ORT start-up, session; the edge also reads and checks model.onnx from R2).',
     'memory: resident set of the workerd process running the Worker (its isolate with the wasm heap, plus workerd; wrangler\'s proxy excluded):',

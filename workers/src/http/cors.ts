@@ -16,13 +16,14 @@ export function parseAllowedOrigins(value: string | undefined): '*' | ReadonlySe
  * Cross-Origin-Resource-Policy so that crossOriginIsolated (COEP) pages elsewhere can load models.
  */
 export function publicCors(): MiddlewareHandler<{ Bindings: Env }> {
-  let cached: { value: string | undefined; handler: MiddlewareHandler } | undefined;
+  let cached: { value: string | undefined; allowed: '*' | ReadonlySet<string>; preflight: MiddlewareHandler } | undefined;
   return async (c, next) => {
     if (cached === undefined || cached.value !== c.env.ALLOWED_ORIGINS) {
       const allowed = parseAllowedOrigins(c.env.ALLOWED_ORIGINS);
       cached = {
         value: c.env.ALLOWED_ORIGINS,
-        handler: cors({
+        allowed,
+        preflight: cors({
           origin: allowed === '*' ? '*' : (origin) => (allowed.has(origin) ? origin : null),
           allowMethods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
           allowHeaders: ['Content-Type', 'Range', 'If-None-Match', 'If-Range', 'Authorization'],
@@ -31,13 +32,34 @@ export function publicCors(): MiddlewareHandler<{ Bindings: Env }> {
         }),
       };
     }
-    // A preflight is answered by the CORS handler itself, as a Response of its own.
-    const preflight = await cached.handler(c, next);
-    if (preflight instanceof Response) {
-      preflight.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
-      return preflight;
+    if (c.req.method === 'OPTIONS') {
+      // A preflight is answered by the CORS handler itself, as a Response of its own.
+      const preflight = await cached.preflight(c, next);
+      if (preflight instanceof Response) {
+        preflight.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+        return preflight;
+      }
+      c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+      return undefined;
     }
-    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    // Set before the handler runs, these go straight into the response Hono builds (c.json, c.body):
+    // no placeholder response to create and copy from, on every classify.
+    const headers = corsHeaders(cached.allowed, c.req.header('Origin'));
+    for (const [name, value] of headers) c.header(name, value);
+    await next();
+    // A handler that returned a Response of its own did not take them.
+    if (!c.res.headers.has('Cross-Origin-Resource-Policy')) for (const [name, value] of headers) c.header(name, value);
+    if (cached.allowed !== '*') c.header('Vary', 'Origin', { append: true });
     return undefined;
   };
+}
+
+const EXPOSED_LIST = EXPOSED.join(',');
+
+/** What Hono's cors() sets on an actual (not preflight) request, plus Cross-Origin-Resource-Policy. */
+function corsHeaders(allowed: '*' | ReadonlySet<string>, origin: string | undefined): Array<[string, string]> {
+  const headers: Array<[string, string]> = [['Access-Control-Expose-Headers', EXPOSED_LIST], ['Cross-Origin-Resource-Policy', 'cross-origin']];
+  if (allowed === '*') headers.push(['Access-Control-Allow-Origin', '*']);
+  else if (origin !== undefined && allowed.has(origin)) headers.push(['Access-Control-Allow-Origin', origin]);
+  return headers;
 }

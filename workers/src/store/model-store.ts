@@ -32,7 +32,8 @@ export interface VersionSummary {
 /** Published versions never change, so their manifests are kept per isolate (bounded). */
 const MAX_CACHED_MANIFESTS = 256;
 const manifests = new Map<string, PublishedVersion>();
-const latest = new Map<string, { version: string | undefined; readAt: number }>();
+const latest = new Map<string, { version: string; readAt: number }>();
+const latestReads = new Map<string, Promise<string>>();
 const withdrawals = new Map<string, { withdrawals: Withdrawals; readAt: number }>();
 
 /** Read access to the models bucket, with the per-isolate caches that make it cheap. */
@@ -48,16 +49,24 @@ export class ModelStore {
    * version is withdrawn.
    */
   async latestVersion(name: string): Promise<string> {
-    const now = Date.now();
     const cached = latest.get(name);
-    let version = cached && now - cached.readAt < this.latestTtlMs ? cached.version : undefined;
-    if (version === undefined) {
-      const object = await this.bucket.get(latestKey(name));
-      const pointer = object ? parseLatestPointer(await object.text())?.version : undefined;
-      if (pointer === undefined) throw notFound(`No model named "${name}" is published; GET /v1/models lists the models.`);
-      version = (await this.withdrawals(name)).has(pointer) ? await this.#newestServable(name) : pointer;
-      latest.set(name, { version, readAt: now });
+    if (cached && Date.now() - cached.readAt < this.latestTtlMs) return cached.version;
+    // Requests that find the pointer stale together share one read instead of each reading R2.
+    let reading = latestReads.get(name);
+    if (reading === undefined) {
+      reading = this.#readLatest(name).finally(() => latestReads.delete(name));
+      latestReads.set(name, reading);
     }
+    return reading;
+  }
+
+  async #readLatest(name: string): Promise<string> {
+    const now = Date.now();
+    const object = await this.bucket.get(latestKey(name));
+    const pointer = object ? parseLatestPointer(await object.text())?.version : undefined;
+    if (pointer === undefined) throw notFound(`No model named "${name}" is published; GET /v1/models lists the models.`);
+    const version = (await this.withdrawals(name)).has(pointer) ? await this.#newestServable(name) : pointer;
+    latest.set(name, { version, readAt: now });
     return version;
   }
 
