@@ -41,8 +41,8 @@ export interface LoadCheckpointOptions {
   readonly lease?: boolean;
   /**
    * Resolve once the files are verified and hand the cache write to this callback instead of
-   * awaiting it. The caller keeps it alive: a worker lets
-   * it finish before it stops. Needs `lease`, which keeps the files while the write runs.
+   * awaiting it. The caller keeps it alive (a worker lets it finish before it stops). Needs
+   * `lease`, which keeps the files while the write runs.
    */
   readonly commitLater?: (commit: Promise<void>) => void;
 }
