@@ -1,4 +1,6 @@
+import { realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createViteServer } from 'vitest/node';
 import { serveModelsPlugin } from '../../../test/support/serve-models-plugin.ts';
 import { REPO_ROOT } from '../repo-root.ts';
@@ -29,6 +31,8 @@ export async function startBenchServer(modelsDir: string): Promise<BenchServer> 
       // Others edit the repository while benches run: no reloads mid-measurement.
       hmr: false,
       watch: null,
+      // node_modules may be a link to a checkout elsewhere (a git worktree sharing one install).
+      fs: { allow: [REPO_ROOT, realpathSync(join(REPO_ROOT, 'node_modules'))] },
     },
     // Pre-bundling would move ORT away from the .wasm files it locates via import.meta.url.
     optimizeDeps: { exclude: ['onnxruntime-web'], noDiscovery: true, include: [] },

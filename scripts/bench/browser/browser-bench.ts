@@ -150,7 +150,39 @@ async function measureStarts(browser: Browser, url: string, request: ColdStartRe
       bareCold.push(bareAfter);
     }
   }
+  logStartPhases(cold, bareCold, log);
   return { cold, warm, bareCold };
+}
+
+/**
+ * Where each cold start spent its time (medians, ms from the call): the SDK's from the progress
+ * events the app sees, the bare worker's from marks it sends back. Printed only, never asserted.
+ */
+function logStartPhases(cold: readonly StartTiming[], bare: readonly BareStartTiming[], log: Log): void {
+  const median = (values: number[]) => {
+    const seen = values.filter(Number.isFinite);
+    return seen.length > 0 ? Math.round(summarize(seen).median) : Number.NaN;
+  };
+  const lastAt = (start: StartTiming, keep: (event: StartTiming['progress'][number]) => boolean) => start.progress.filter(keep).at(-1)?.at ?? Number.NaN;
+  const sdk = {
+    'manifest read': median(cold.map((start) => lastAt(start, (event) => event.phase === 'manifest'))),
+    'first wasm bytes': median(cold.map((start) => start.progress.find((event) => event.phase === 'runtime')?.at ?? Number.NaN)),
+    'model files verified': median(cold.map((start) => lastAt(start, (event) => event.phase === 'verify'))),
+    'wasm in': median(cold.map((start) => lastAt(start, (event) => event.phase === 'runtime'))),
+    'runtime started and files ready': median(cold.map((start) => lastAt(start, (event) => event.phase === 'ready'))),
+    'loadClassifier resolved': median(cold.map((start) => start.loadedMs)),
+    'first result': median(cold.map((start) => start.ms)),
+  };
+  const bareWorker = {
+    'ORT imported': median(bare.map((start) => start.phases.ortImported)),
+    'model fetched': median(bare.map((start) => start.phases.modelFetched)),
+    'wasm instantiated': median(bare.map((start) => start.phases.wasmInstantiated)),
+    'session created': median(bare.map((start) => start.phases.sessionCreated)),
+    'first result': median(bare.map((start) => start.ms)),
+  };
+  const line = (phases: Record<string, number>) => Object.entries(phases).map(([name, ms]) => `${name} ${ms}`).join(', ');
+  log(`browser: cold-start phases, median ms from the call: SDK: ${line(sdk)}`);
+  log(`browser: cold-start phases, median ms from the call: bare ORT worker: ${line(bareWorker)}`);
 }
 
 async function measureLatency(

@@ -39,6 +39,8 @@ export interface ProgressRecord {
   readonly fromCache: boolean;
   readonly loaded: number;
   readonly total: number;
+  /** When it arrived, in ms from the loadClassifier() call. */
+  readonly at: number;
 }
 
 export interface StartTiming {
@@ -53,6 +55,8 @@ export interface StartTiming {
   /** What preloadRuntime() reported, when the request asked for it. */
   readonly preloaded?: { readonly runtime: string; readonly progress: readonly ProgressRecord[] };
   readonly progress: readonly ProgressRecord[];
+  /** When loadClassifier() resolved, in ms from its call. */
+  readonly loadedMs: number;
 }
 
 /** What the bare ORT worker of the cold-start app is asked to do. */
@@ -67,7 +71,16 @@ export interface BareColdStartSetup {
 export interface BareStartTiming {
   /** From creating the worker to its first result. */
   readonly ms: number;
+  /** When each step of the bare worker ended, in ms from creating it. */
+  readonly phases: BarePhases;
   readonly topClass: number;
+}
+
+export interface BarePhases {
+  readonly ortImported: number;
+  readonly modelFetched: number;
+  readonly wasmInstantiated: number;
+  readonly sessionCreated: number;
 }
 
 /** What the page answers when loading failed: the error's code and message. */

@@ -24,7 +24,11 @@ export interface LoadedFiles {
 /** What differs between the browser worker and the Node worker thread. */
 export interface EnginePlatform {
   readonly selectRuntime: RuntimeSelector;
-  loadFiles(request: LoadRequest, onProgress?: (event: LoadProgress) => void): Promise<LoadedFiles>;
+  /**
+   * Reads the checkpoint. Work that need not delay the load (browser: writing the downloaded files
+   * to the cache) may go to `keepAlive`, which the engine lets finish before it stops.
+   */
+  loadFiles(request: LoadRequest, onProgress: ((event: LoadProgress) => void) | undefined, keepAlive: (work: Promise<void>) => void): Promise<LoadedFiles>;
   /** Ends a lease loadFiles took: the cache may delete files only it kept. */
   releaseFiles(lease: string): Promise<void>;
   /** Which version the request's source would load now (see check-for-update.ts). */
@@ -56,9 +60,14 @@ export class ClassifierEngine implements EngineApi {
   readonly #personalizing = new Map<number, { cancelled: boolean }>();
 
   readonly #runtime: RuntimeStarter;
+  /** Cache writes left running by loads and the runtime's start; failures were reported as warnings. */
+  #background: Promise<unknown> = Promise.resolve();
+  readonly #keepAlive = (work: Promise<void>): void => {
+    this.#background = Promise.all([this.#background, work.catch(() => undefined)]);
+  };
 
   constructor(private readonly platform: EnginePlatform) {
-    this.#runtime = new RuntimeStarter(platform.selectRuntime);
+    this.#runtime = new RuntimeStarter(platform.selectRuntime, this.#keepAlive);
   }
 
   /** Starts the runtime before a model is chosen; the next load() on this engine reuses it. */
@@ -95,7 +104,7 @@ export class ClassifierEngine implements EngineApi {
     let runtime: Runtime;
     let checkpoint: LoadedFiles;
     try {
-      const download = this.platform.loadFiles(request, progress?.checkpoint);
+      const download = this.platform.loadFiles(request, progress?.checkpoint, this.#keepAlive);
       // Awaited below; an unavailable backend is reported first and the download is left to finish.
       download.catch(() => undefined);
       runtime = await startup.selected;
@@ -313,6 +322,9 @@ export class ClassifierEngine implements EngineApi {
     this.#loaded = undefined;
     await this.#queue.catch(() => undefined);
     await loaded?.session.release();
+    // The cache writes first, so that the next start (even offline) finds the files this one
+    // fetched; the lease keeps them until those writes are done.
+    await this.#background;
     if (loaded?.lease) await this.platform.releaseFiles(loaded.lease);
   }
 

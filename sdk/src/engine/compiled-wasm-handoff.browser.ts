@@ -6,17 +6,17 @@
  * compiles while downloading, but then nothing can verify or cache the bytes. ORT 1.30 offers no
  * hook to pass a compiled module, so while ORT starts, `WebAssembly.instantiate` in this worker
  * (the SDK's own realm, where no other code runs) answers that one call, recognised by its buffer,
- * with the module compiled from the same bytes. The bytes' hash is checked meanwhile, and no model
- * session is created before it matched (runtime.browser.ts).
+ * with the module compiled from the same bytes. `module` settles only once those bytes matched
+ * their pinned hash (runtime-wasm.browser.ts), so the instance is never made from unverified code.
  *
  * Returns the function that puts the original back.
  */
-export function handOverCompiledWasm(buffer: ArrayBuffer, compiled: Promise<WebAssembly.Module>): () => void {
+export function handOverCompiledWasm(buffer: ArrayBuffer, module: Promise<WebAssembly.Module>): () => void {
   const original = WebAssembly.instantiate;
   const handOver = (source: unknown, imports?: WebAssembly.Imports): Promise<unknown> => {
     const ours = source === buffer || (ArrayBuffer.isView(source) && source.buffer === buffer);
     if (!ours) return (original as (source: unknown, imports?: WebAssembly.Imports) => Promise<unknown>).call(WebAssembly, source, imports);
-    return compiled.then(async (module) => ({ module, instance: await original.call(WebAssembly, module, imports) }));
+    return module.then(async (verified) => ({ module: verified, instance: await original.call(WebAssembly, verified, imports) }));
   };
   WebAssembly.instantiate = handOver as typeof WebAssembly.instantiate;
   return () => {

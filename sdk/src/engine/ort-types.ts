@@ -48,6 +48,8 @@ export interface RuntimeStartOptions {
   /** Keep the runtime's files in the cache (browser: the Cache API) and use a cached copy. */
   readonly cache: boolean;
   readonly onBytes: RuntimeBytesListener;
+  /** Work the start leaves running (the wasm's cache write); the engine lets it finish before it stops. */
+  readonly keepAlive: (work: Promise<void>) => void;
 }
 
 export type RuntimeSelector = (request: BackendRequest, threads: number | undefined) => Promise<Runtime>;

@@ -12,11 +12,13 @@ import { selectBrowserRuntime } from './runtime.browser.ts';
 function createBrowserLoader(): Pick<EnginePlatform, 'loadFiles' | 'releaseFiles'> {
   let store: Promise<ArtifactStore | null> | undefined;
   return {
-    loadFiles: async (request, onProgress) => {
+    loadFiles: async (request, onProgress, keepAlive) => {
       const cache = request.cache ? await (store ??= openCacheApiStore()) : null;
       return loadCheckpoint(checkpointSourceOf(request.source), {
         store: cache,
         lease: true,
+        // The model needs the verified files, not their cache entries: those are written meanwhile.
+        commitLater: keepAlive,
         ...(request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),
         ...(onProgress ? { onProgress } : {}),
       });

@@ -33,7 +33,11 @@ export class RuntimeStarter {
   #lastBytes: RuntimeBytes | undefined;
   readonly #listeners = new Set<RuntimeBytesListener>();
 
-  constructor(private readonly select: RuntimeSelector) {}
+  constructor(
+    private readonly select: RuntimeSelector,
+    /** Takes work the start leaves running (the wasm's cache write), to finish before the worker stops. */
+    private readonly keepAlive: (work: Promise<void>) => void,
+  ) {}
 
   start(request: RuntimeRequest, onBytes?: RuntimeBytesListener): RuntimeStartup {
     if (this.#request && !sameRequest(this.#request, request)) {
@@ -48,7 +52,11 @@ export class RuntimeStarter {
       this.#request = request;
       const selected = this.select(request.backend, request.threads);
       const started = selected.then(async (runtime) => {
-        await runtime.start?.({ cache: request.cache, onBytes: (bytes) => this.#forward(bytes) });
+        await runtime.start?.({
+          cache: request.cache,
+          onBytes: (bytes) => this.#forward(bytes),
+          keepAlive: this.keepAlive,
+        });
         return runtime;
       });
       // Callers await these; this only keeps an unobserved failure from being reported as unhandled.

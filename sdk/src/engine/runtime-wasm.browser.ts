@@ -20,15 +20,21 @@ export interface RuntimeWasm {
    * at it before the download ends (see compiled-wasm-handoff.browser.ts).
    */
   readonly buffer: ArrayBuffer;
-  /** The module compiled from those bytes as they arrive; nothing of it has run yet. */
-  readonly compiled: Promise<WebAssembly.Module>;
+  /**
+   * The module compiled from those bytes as they arrive, handed out only once the bytes are
+   * verified: nothing can instantiate a module whose bytes failed their check.
+   */
+  readonly verifiedModule: Promise<WebAssembly.Module>;
   /**
    * Settles once every byte is in and has the pinned sha256 and size; rejects with E_INTEGRITY,
    * or E_FETCH_FAILED if the download broke off.
    */
   readonly verified: Promise<void>;
-  /** Settles once a downloaded copy is verified and in the cache (at once when it came from there). */
-  readonly stored: Promise<void>;
+  /**
+   * Writes a downloaded copy to the cache once it is verified (nothing when it came from there).
+   * Called after the runtime started, so the 14 MB write does not compete with its start-up.
+   */
+  store(): Promise<void>;
 }
 
 /**
@@ -47,7 +53,7 @@ export async function openRuntimeWasm(pinned: PinnedFile, url: URL, cache: boole
     const compiled = settledLater(WebAssembly.compile(cached));
     if (!(await findMismatch(cached, pinned))) {
       onBytes({ file: pinned.file, fileLoaded: cached.byteLength, fileTotal: pinned.bytes, fromCache: true });
-      return { buffer: ownedBytes(cached).buffer, compiled, verified: Promise.resolve(), stored: Promise.resolve() };
+      return { buffer: ownedBytes(cached).buffer, verifiedModule: compiled, verified: Promise.resolve(), store: () => Promise.resolve() };
     }
     // A damaged copy is replaced by the download below.
   }
@@ -87,8 +93,12 @@ export async function openRuntimeWasm(pinned: PinnedFile, url: URL, cache: boole
       },
     ),
   );
-  const stored = store ? verified.then(() => storeAndPrune(store, pinned, into)) : Promise.resolve();
-  return { buffer: into.buffer, compiled, verified, stored: settledLater(stored) };
+  return {
+    buffer: into.buffer,
+    verifiedModule: settledLater(verified.then(() => compiled)),
+    verified,
+    store: () => (store ? verified.then(() => storeAndPrune(store, pinned, into)) : Promise.resolve()),
+  };
 }
 
 /** Awaited later by the caller; until then a rejection must not count as unhandled. */

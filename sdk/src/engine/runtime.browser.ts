@@ -87,11 +87,11 @@ async function startOrtWeb(
   if (files.wasm) {
     const wasm = await openRuntimeWasm(files.wasm, files.wasmUrl, options.cache, options.onBytes);
     // ORT starts now, importing its glue while the wasm still downloads; its instantiate call
-    // waits for the module compiled from the download. The hash is checked alongside ORT's
-    // start-up, and the runtime counts as started (so models get sessions) only once it matched.
+    // waits for the module compiled from the download, handed over only once the bytes matched
+    // their pinned hash, so no unverified code ever runs.
     ort.env.wasm.wasmBinary = wasm.buffer;
     ort.env.wasm.wasmPaths = { mjs: files.glueUrl };
-    const restore = handOverCompiledWasm(wasm.buffer, wasm.compiled);
+    const restore = handOverCompiledWasm(wasm.buffer, wasm.verifiedModule);
     try {
       const starting = startSession(ort, sessionOptions, description, threads, files.glueUrl, wasm.verified);
       const [verified, started] = await Promise.allSettled([wasm.verified, starting]);
@@ -103,7 +103,8 @@ async function startOrtWeb(
       // ORT holds its compiled module now; the bytes need not stay referenced from env.
       ort.env.wasm.wasmBinary = undefined;
     }
-    await wasm.stored;
+    // Cached after the start, not during it: the write of 14 MB would compete with ORT's start-up.
+    options.keepAlive(wasm.store());
   } else {
     // Run from source (no build step pinned the wasm): ORT's files by URL, uncached.
     ort.env.wasm.wasmPaths = { mjs: files.glueUrl, wasm: files.wasmUrl };

@@ -63,6 +63,16 @@ describe('CacheApiStore in a browser', () => {
     expect((await loadCheckpoint(`${BASE}manifest.json`, { store, fetch: offline })).manifest.labels).toEqual(checkpoint.manifest.labels);
   });
 
+  it('round-trips a file of several MB, written a chunk at a time, and leaves the caller its bytes', async () => {
+    const store = new CacheApiStore(await caches.open(CACHE));
+    const bytes = Uint8Array.from({ length: 3 * (1 << 20) + 5 }, (_, index) => (index * 31 + (index >> 11)) & 0xff);
+    await store.putFile('big', bytes);
+    expect(bytes.byteLength).toBe(3 * (1 << 20) + 5);
+    expect(sameBytes(await store.getFile('big'), bytes)).toBe(true);
+    await store.putFile('empty', new Uint8Array(0));
+    expect((await store.getFile('empty'))?.byteLength).toBe(0);
+  });
+
   it('round-trips manifests keyed by URL', async () => {
     const store = (await openCacheApiStore({ cacheName: CACHE }))!;
     await store.putManifest(`${BASE}manifest.json`, checkpoint.manifest);

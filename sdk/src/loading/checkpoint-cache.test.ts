@@ -54,6 +54,21 @@ const stores: Array<[string, () => ArtifactStore]> = [
 ];
 
 describe.each(stores)('loadCheckpoint with a %s', (_, createStore) => {
+  it('with commitLater, resolves with the verified files and hands over the cache write, which stores them under the lease', async () => {
+    const store = createStore();
+    const commits: Promise<void>[] = [];
+    const loaded = await loadCheckpoint(manifestUrl, { store, lease: true, commitLater: (commit) => commits.push(commit) });
+    expectFiles(loaded, v1);
+    expect(commits).toHaveLength(1);
+    await commits[0];
+    expect((await store.listFiles()).sort()).toEqual(hashes(v1));
+    expect(await store.listManifests()).toEqual(expect.arrayContaining([manifestUrl, loaded.lease]));
+
+    server.requests.length = 0;
+    expect(await loadCheckpoint(manifestUrl, { store })).toMatchObject({ source: 'cache' });
+    expect(server.requests).toEqual(['/mnist/manifest.json']);
+  });
+
   it('serves a second load from the cache, fetching only the manifest', async () => {
     const store = createStore();
     await loadCheckpoint(manifestUrl, { store });

@@ -39,6 +39,12 @@ export interface LoadCheckpointOptions {
    * files are protected only while the load runs.
    */
   readonly lease?: boolean;
+  /**
+   * Resolve once the files are verified and hand the cache write to this callback instead of
+   * awaiting it. The caller keeps it alive (a worker lets it finish before it stops). Needs
+   * `lease`, which keeps the files while the write runs.
+   */
+  readonly commitLater?: (commit: Promise<void>) => void;
 }
 
 export type CheckpointFiles = Record<CheckpointFileName, Uint8Array<ArrayBuffer>> & Record<string, Uint8Array<ArrayBuffer>>;
@@ -113,7 +119,10 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     throwIfAborted(options.signal, 'Loading the model');
     if (store && !offline) {
       const downloaded = new Map(gathered.filter((file) => !file.fromCache).map((file) => [file.digest.sha256, file.bytes]));
-      await commitToStore(store, resolved.manifestUrl, manifest, downloaded);
+      const commit = commitToStore(store, resolved.manifestUrl, manifest, downloaded);
+      // The store is fail-safe: a failed write is a warning, never a failed load.
+      if (options.commitLater && options.lease) options.commitLater(commit);
+      else await commit;
     }
   } catch (error) {
     // Through the store itself: the fail-safe wrapper stops writing after a storage failure.

@@ -3,6 +3,7 @@ import {
   BARE_COLD_START_GLOBAL,
   COLD_START_GLOBAL,
   type BareColdStartSetup,
+  type BarePhases,
   type BareStartTiming,
   type ColdStartRequest,
   type ProgressRecord,
@@ -16,9 +17,9 @@ import {
  * then served as static files. Its cold start is what a first-time visitor waits for.
  */
 
-function recorder(into: ProgressRecord[]) {
+function recorder(into: ProgressRecord[], start = performance.now()) {
   return ({ phase, file, fileTotal, fromCache, loaded, total }: LoadProgress) =>
-    into.push({ phase, ...(file ? { file } : {}), fileTotal, fromCache, loaded, total });
+    into.push({ phase, ...(file ? { file } : {}), fileTotal, fromCache, loaded, total, at: performance.now() - start });
 }
 
 async function startClassifier(request: ColdStartRequest): Promise<StartTiming | StartFailure> {
@@ -33,15 +34,22 @@ async function startClassifier(request: ColdStartRequest): Promise<StartTiming |
     }
     const progress: ProgressRecord[] = [];
     const start = performance.now();
-    const classifier = await loadClassifier(request.manifestUrl, { ...options, onProgress: recorder(progress) });
+    const classifier = await loadClassifier(request.manifestUrl, { ...options, onProgress: recorder(progress, start) });
+    const loadedMs = performance.now() - start;
     const prediction = await classifier.classify(pixels);
     const ms = performance.now() - start;
     await classifier.dispose();
     const { loadedFrom, offline, runtime } = classifier;
-    return { ms, loadedFrom, offline, runtime, topClass: prediction.index, progress, ...(preloaded ? { preloaded } : {}) };
+    return { ms, loadedMs, loadedFrom, offline, runtime, topClass: prediction.index, progress, ...(preloaded ? { preloaded } : {}) };
   } catch (error) {
     return { error: { code: (error as { code?: string }).code, message: (error as Error).message } };
   }
+}
+
+interface BareWorkerReply {
+  readonly topClass: number;
+  /** performance.timeOrigin + performance.now() in the worker at the end of each step. */
+  readonly marks: BarePhases;
 }
 
 /** The same start without the SDK: a worker of this build running ONNX Runtime Web directly. */
@@ -49,11 +57,23 @@ function startBareOrt(setup: BareColdStartSetup): Promise<BareStartTiming> {
   const start = performance.now();
   const worker = new Worker(new URL('./bare-ort-worker.ts', import.meta.url), { type: 'module' });
   return new Promise<BareStartTiming>((resolve, reject) => {
-    worker.addEventListener('message', (event: MessageEvent<{ topClass: number } | { error: string }>) => {
+    worker.addEventListener('message', (event: MessageEvent<BareWorkerReply | { error: string }>) => {
       const ms = performance.now() - start;
       worker.terminate();
-      if ('error' in event.data) reject(new Error(event.data.error));
-      else resolve({ ms, topClass: event.data.topClass });
+      if ('error' in event.data) {
+        reject(new Error(event.data.error));
+        return;
+      }
+      // The worker's clock has another origin: its marks are absolute, made relative here.
+      const since = (mark: number) => mark - (performance.timeOrigin + start);
+      const { marks } = event.data;
+      const phases = {
+        ortImported: since(marks.ortImported),
+        modelFetched: since(marks.modelFetched),
+        wasmInstantiated: since(marks.wasmInstantiated),
+        sessionCreated: since(marks.sessionCreated),
+      };
+      resolve({ ms, topClass: event.data.topClass, phases });
     });
     worker.addEventListener('error', (event) => reject(new Error(event.message || 'the bare ORT worker failed to start')));
     worker.postMessage(setup);
