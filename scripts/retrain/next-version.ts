@@ -1,4 +1,4 @@
-import { compareVersions, isVersion } from '../../workers/src/store/model-keys.ts';
+import { compareVersions, isVersion } from '../../sdk/src/artifacts/model-version.ts';
 
 /**
  * The version a retrain publishes: the next minor above every version already known (the base
