@@ -58,6 +58,7 @@ await runCli(async () => {
     const monitor = CpuCompetitionMonitor.start();
     browser = await runBrowserBench(checkpoint, images.bytes.subarray(0, 784), {
       rounds: options.rounds,
+      startRuns: options.startRuns,
       log,
       samples: { images: images.bytes.subarray(0, SAMPLES * 784), labels: images.labels.subarray(0, SAMPLES) },
     });

@@ -48,7 +48,11 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: { index: 'sdk/src/index.browser.ts', 'browser-worker': 'sdk/src/worker/worker.browser.ts' },
+    entryPoints: {
+      index: 'sdk/src/index.browser.ts',
+      'browser-worker': 'sdk/src/worker/worker.browser.ts',
+      'browser-worker-wasm': 'sdk/src/worker/worker-wasm.browser.ts',
+    },
     outdir: 'dist/browser',
     platform: 'browser',
     target: 'es2022',

@@ -33,7 +33,7 @@ describe('the packed npm package', () => {
     const targets = (entry: unknown): string[] => (typeof entry === 'string' ? [entry] : Object.values(entry as object).flatMap(targets));
     const exported = targets(pkg.exports).map((target) => target.replace(/^\.\//, ''));
     expect(exported).toEqual(expect.arrayContaining(['dist/types/index.node.d.ts', 'dist/types/index.browser.d.ts', 'dist/node/index.js', 'dist/browser/index.js']));
-    expect(packed.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/node/node-worker.js', 'dist/browser/browser-worker.js', ...exported]));
+    expect(packed.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/node/node-worker.js', 'dist/browser/browser-worker.js', 'dist/browser/browser-worker-wasm.js', ...exported]));
     expect(packed.files.filter((path) => !/^(dist\/.+|package\.json|README\.md|LICENSE)$/.test(path))).toEqual([]);
     expect(packed.files.filter((path) => path.includes('.test.'))).toEqual([]);
   });

@@ -27,6 +27,7 @@ const MANIFEST = '/models/mnist-cnn/manifest.json';
 const WASM_BYTES = (await stat(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'))).size;
 const GLUE_ASSET = /\/assets\/ort-wasm-simd-threaded-[\w-]+\.mjs$/;
 const SDK_WORKER_ASSET = /\/assets\/browser-worker-[\w-]+\.js$/;
+const WASM_ONLY_WORKER_ASSET = /\/assets\/browser-worker-wasm-[\w-]+\.js$/;
 
 const digit = takeFirst(await loadMnistSplit('test'), 1);
 
@@ -98,6 +99,8 @@ async function classifiesWithTwoThreads(app: App): Promise<void> {
     // The thread started from ONNX Runtime's glue, not from the SDK's worker chunk.
     expect(workerUrls.filter((url) => GLUE_ASSET.test(url))).toHaveLength(1);
     expect(workerUrls.filter((url) => SDK_WORKER_ASSET.test(url))).toHaveLength(1);
+    // backend 'wasm': the worker entry without ONNX Runtime's WebGPU build.
+    expect(workerUrls.filter((url) => WASM_ONLY_WORKER_ASSET.test(url))).toHaveLength(1);
     expect(errors).toEqual([]);
   });
 }
@@ -107,7 +110,15 @@ describe("an app bundled for production with Vite's default worker format (ORT i
 
   it('emits the SDK worker and ONNX Runtime’s glue and wasm as assets', async () => {
     const assets = await readdir(join(app.outDir, 'assets'));
-    expect(assets.some((name) => /^browser-worker-.*\.js$/.test(name))).toBe(true);
+    const sizeOf = async (pattern: RegExp) => {
+      const name = assets.find((asset) => pattern.test(asset));
+      expect(name, String(pattern)).toBeDefined();
+      return (await stat(join(app.outDir, 'assets', name!))).size;
+    };
+    // Vite inlines a worker's dynamic imports: only the WASM-only entry keeps the 118 KB WebGPU build out.
+    const both = await sizeOf(/^browser-worker-(?!wasm-).*\.js$/);
+    const wasmOnly = await sizeOf(/^browser-worker-wasm-.*\.js$/);
+    expect(both - wasmOnly).toBeGreaterThan(90_000);
     expect(assets.some((name) => /^ort-wasm-simd-threaded-.*\.mjs$/.test(name))).toBe(true);
     expect(assets.some((name) => /^ort-wasm-simd-threaded-.*\.wasm$/.test(name))).toBe(true);
   });

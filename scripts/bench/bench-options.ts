@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly sections: readonly Section[];
   /** Measured rounds per interleaved comparison; the other counts scale from it. */
   readonly rounds: number;
+  /** Fresh-context cold starts of the SDK and of the bare ORT worker each; default rounds / 4. */
+  readonly startRuns: number | undefined;
   readonly edgeParts: readonly EdgePart[];
   /** Where the JSON results go (.cache/ is git-ignored, so results are not committed by accident). */
   readonly out: string;
@@ -20,7 +22,7 @@ export interface BenchOptions {
 }
 
 export const USAGE =
-  'usage: npm run bench -- [--only node|browser|personalize|edge|size[,...]] [--rounds N] [--edge-part classify|ingest] [--out FILE] [--models-dir DIR] [--clock-ghz GHZ]';
+  'usage: npm run bench -- [--only node|browser|personalize|edge|size[,...]] [--rounds N] [--start-runs N] [--edge-part classify|ingest] [--out FILE] [--models-dir DIR] [--clock-ghz GHZ]';
 
 const DEFAULT_ROUNDS = 40;
 
@@ -43,6 +45,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     options: {
       only: { type: 'string' },
       rounds: { type: 'string' },
+      'start-runs': { type: 'string' },
       'edge-part': { type: 'string' },
       out: { type: 'string', default: '.cache/bench-results.json' },
       'models-dir': { type: 'string', default: process.env.EDGETUNE_MODELS_DIR ?? 'models' },
@@ -62,6 +65,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     edgeParts: edgePart === undefined ? [...EDGE_PARTS] : [edgePart as EdgePart],
     sections: SECTIONS.filter((section) => requested.includes(section)),
     rounds: positiveNumber(values.rounds, '--rounds', true) ?? DEFAULT_ROUNDS,
+    startRuns: positiveNumber(values['start-runs'], '--start-runs', true),
     out: values.out,
     modelsDir: values['models-dir'],
     clockGHz: positiveNumber(values['clock-ghz'], '--clock-ghz', false),

@@ -210,6 +210,8 @@ export async function runBrowserBench(
   image: Uint8Array,
   options: {
     readonly rounds: number;
+    /** Cold starts per contender; default rounds / 4. */
+    readonly startRuns?: number | undefined;
     readonly log: Log;
     /** Labelled images for the personalization timing: 784 bytes each. */
     readonly samples: { readonly images: Uint8Array; readonly labels: Uint8Array };
@@ -235,7 +237,7 @@ export async function runBrowserBench(
       turnWarmupCalls: 1,
     });
 
-    const startRuns = Math.max(1, Math.ceil(options.rounds / 4));
+    const startRuns = options.startRuns ?? Math.max(1, Math.ceil(options.rounds / 4));
     log('browser: building the cold-start app for production (vite build) and serving it statically');
     const app = await startColdStartServer(checkpoint.modelsDir);
     let starts: Awaited<ReturnType<typeof measureStarts>>;

@@ -11,7 +11,7 @@ export interface BundleSize {
   readonly gzipBytes: number;
 }
 
-const BROWSER_FILES = ['dist/browser/index.js', 'dist/browser/browser-worker.js'] as const;
+const BROWSER_FILES = ['dist/browser/index.js', 'dist/browser/browser-worker.js', 'dist/browser/browser-worker-wasm.js'] as const;
 
 /**
  * The SDK's own JavaScript as an app ships it: each browser entry re-bundled and minified, ONNX

@@ -87,7 +87,7 @@ export class Classifier implements ClassifierContract {
     request: LoadRequest,
     options: { onProgress?: (event: LoadProgress) => void; signal?: AbortSignal; connection?: WorkerConnection },
   ): Promise<Classifier> {
-    const connection = options.connection ?? connect();
+    const connection = options.connection ?? connect(request.backend);
     try {
       const info = await runGuarded(connection, options.signal, (api) =>
         api.load(request, options.onProgress ? callbackProxy(options.onProgress) : undefined),
@@ -360,7 +360,7 @@ export class Classifier implements ClassifierContract {
    */
   #restart(): Promise<WorkerConnection> {
     this.#restarting ??= (async () => {
-      const connection = this.connect();
+      const connection = this.connect(this.request.backend);
       try {
         this.#info = await runGuarded(connection, undefined, (api) => api.load(this.request));
       } catch (error) {

@@ -6,14 +6,20 @@ import { watchMessageLoss } from '../worker/message-loss.ts';
 import { messageLostError, stoppedError } from './connection-errors.ts';
 import { createCrashGuard } from './crash-guard.ts';
 import type { ConnectWorker } from './worker-connection.ts';
+import type { BackendRequest } from '../engine/ort-types.ts';
 
 /**
- * Starts the engine in a module Web Worker. The `new Worker(new URL(..., import.meta.url))` form
- * is what Vite, webpack and esbuild-based bundlers recognise to bundle the worker file.
+ * Starts the engine in a module Web Worker: one holding only ONNX Runtime's WASM build when
+ * WebGPU cannot be used (backend 'wasm', or no navigator.gpu), else one holding both builds. The
+ * `new Worker(new URL(..., import.meta.url))` form is what Vite, webpack and esbuild-based
+ * bundlers recognise to bundle a worker file.
  */
-export const connectBrowserWorker: ConnectWorker = () => {
+export const connectBrowserWorker: ConnectWorker = (backend) => {
   installErrorTransfer();
-  const worker = new Worker(new URL('./browser-worker.js', import.meta.url), { type: 'module', name: 'edgetune' });
+  // Both calls written out in full: Vite reads the URL and the options only from literals.
+  const worker = mayUseWebGpu(backend)
+    ? new Worker(new URL('./browser-worker.js', import.meta.url), { type: 'module', name: 'edgetune' })
+    : new Worker(new URL('./browser-worker-wasm.js', import.meta.url), { type: 'module', name: 'edgetune' });
   let terminated = false;
   let reportCrash: (error: Error) => void = () => undefined;
   const crashed = new Promise<Error>((resolve) => {
@@ -46,3 +52,8 @@ export const connectBrowserWorker: ConnectWorker = () => {
     },
   };
 };
+
+function mayUseWebGpu(backend: BackendRequest): boolean {
+  if (backend === 'webgpu') return true;
+  return backend === 'auto' && (globalThis.navigator as { gpu?: unknown } | undefined)?.gpu != null;
+}

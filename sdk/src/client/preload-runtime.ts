@@ -37,7 +37,7 @@ export function createPreloadRuntime(connect: ConnectWorker) {
     // Another runtime was asked for: the earlier one is not what the app wants any more.
     if (preloaded) void preloaded.connection.terminate();
 
-    const connection = connect();
+    const connection = connect(request.backend);
     const onProgress = options.onProgress;
     connection.setBusy(true);
     const started = connection.guard(

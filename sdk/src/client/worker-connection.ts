@@ -1,5 +1,5 @@
 import type { Remote } from 'comlink';
-import type { EngineApi } from '../engine/engine-protocol.ts';
+import type { BackendRequest, EngineApi } from '../engine/engine-protocol.ts';
 
 /** A running worker that hosts one engine. */
 export interface WorkerConnection {
@@ -25,4 +25,5 @@ export interface WorkerConnection {
  */
 export const WORKER_CONNECTION = Symbol.for('edgetune.workerConnection');
 
-export type ConnectWorker = () => WorkerConnection;
+/** Starts a worker able to run `backend` (the browser picks the worker entry by it; Node has one). */
+export type ConnectWorker = (backend: BackendRequest) => WorkerConnection;

@@ -6,7 +6,7 @@ import { loadCheckpoint } from '../loading/load-checkpoint.ts';
 import { openIndexedDbHeadStore } from '../heads/indexeddb-head-store.browser.ts';
 import type { EnginePlatform } from './classifier-engine.ts';
 import { checkpointSourceOf } from './checkpoint-source-of.ts';
-import { selectBrowserRuntime } from './runtime.browser.ts';
+import { browserRuntimeSelector, type OrtBuilds } from './runtime.browser.ts';
 
 /** Browser worker: files come over fetch and are cached in the Cache API by content hash. */
 function createBrowserLoader(): Pick<EnginePlatform, 'loadFiles' | 'releaseFiles'> {
@@ -31,12 +31,13 @@ function createBrowserLoader(): Pick<EnginePlatform, 'loadFiles' | 'releaseFiles
 }
 
 /**
- * Everything the engine needs from a browser (module Web Worker): ONNX Runtime Web (WebGPU, else
- * WASM), fetch with the Cache API, and IndexedDB for personalized heads.
+ * Everything the engine needs from a browser (module Web Worker): ONNX Runtime Web (the builds
+ * the worker entry holds: WebGPU, else WASM), fetch with the Cache API, and IndexedDB for
+ * personalized heads.
  */
-export function browserPlatform(): EnginePlatform {
+export function browserPlatform(builds: OrtBuilds): EnginePlatform {
   return {
-    selectRuntime: selectBrowserRuntime,
+    selectRuntime: browserRuntimeSelector(builds),
     ...createBrowserLoader(),
     checkForUpdate: (request, current) =>
       checkForUpdate(checkpointSourceOf(request.source), current, request.networkTimeoutMs ? { stallTimeoutMs: request.networkTimeoutMs } : {}),

@@ -3,7 +3,6 @@ import type { ArtifactStore } from '../loading/artifact-store.ts';
 import { openCacheApiStore } from '../loading/cache-api-store.browser.ts';
 import { FailSafeStore } from '../loading/fail-safe-store.ts';
 import { fetchFile } from '../loading/fetch-file.ts';
-import { httpGet } from '../loading/http-get.ts';
 import { ownedBytes } from '../loading/bytes.ts';
 import { describeCause } from '../loading/load-errors.ts';
 import { findMismatch } from '../loading/verify-file.ts';
@@ -16,13 +15,13 @@ export const RUNTIME_CACHE_NAME = DEFAULTS.browserRuntimeCacheName;
 
 export interface RuntimeWasm {
   /**
-   * The buffer the wasm's bytes are (being) written into, sized from the pin: ORT can be pointed
-   * at it before the download ends (see compiled-wasm-handoff.browser.ts).
+   * What ORT is given as the wasm's bytes (`env.wasm.wasmBinary`) while they may still be
+   * downloading: a stand-in its instantiate call is recognised by (compiled-wasm-handoff.browser.ts).
    */
-  readonly buffer: ArrayBuffer;
+  readonly standIn: ArrayBuffer;
   /**
-   * The module compiled from those bytes as they arrive, handed out only once the bytes are
-   * verified: nothing can instantiate a module whose bytes failed their check.
+   * The module compiled from the bytes, handed out only once they are verified: nothing can
+   * instantiate a module whose bytes failed their check.
    */
   readonly verifiedModule: Promise<WebAssembly.Module>;
   /**
@@ -38,66 +37,64 @@ export interface RuntimeWasm {
 }
 
 /**
- * ONNX Runtime's wasm, checked against the sha256 and size pinned at build time: from the
- * runtime cache when it holds an intact copy (so a cached model also starts offline), else
- * downloaded with progress, compiled as it arrives, verified, then cached. Resolves as soon as
- * the download has started; `verified` says when it is complete and correct.
+ * ONNX Runtime's wasm, checked against the sha256 and size pinned at build time: from the runtime
+ * cache when it holds an intact copy (so a cached model also starts offline), else downloaded with
+ * progress, compiled and verified side by side, then cached. Returns at once; `verified` says when
+ * the bytes are complete and correct.
+ *
+ * The download is read straight into one buffer and compiled once complete. Measured in a Chromium
+ * worker on the 14 MB wasm: 416 ms, against 452 ms for ORT's own streaming compile and 599 ms for
+ * teeing the stream between a streaming compile and the copy kept for hashing and caching.
  */
 export async function openRuntimeWasm(pinned: PinnedFile, url: URL, cache: boolean, onBytes: RuntimeBytesListener): Promise<RuntimeWasm> {
   const warn = (warning: EdgetuneError) => console.warn(`[edgetune] ${warning.message}`);
   const opened = cache ? await openCacheApiStore({ cacheName: RUNTIME_CACHE_NAME, onWarning: warn }) : null;
   const store = opened ? new FailSafeStore(opened, warn) : null;
+  const standIn = new ArrayBuffer(8);
 
   const cached = await store?.getFile(pinned.sha256);
   if (cached) {
-    const compiled = settledLater(WebAssembly.compile(cached));
-    if (!(await findMismatch(cached, pinned))) {
-      onBytes({ file: pinned.file, fileLoaded: cached.byteLength, fileTotal: pinned.bytes, fromCache: true });
-      return { buffer: ownedBytes(cached).buffer, verifiedModule: compiled, verified: Promise.resolve(), store: () => Promise.resolve() };
+    const bytes = ownedBytes(cached);
+    const compiled = settledLater(WebAssembly.compile(bytes));
+    if (!(await findMismatch(bytes, pinned))) {
+      onBytes({ file: pinned.file, fileLoaded: bytes.byteLength, fileTotal: pinned.bytes, fromCache: true });
+      return { standIn, verifiedModule: compiled, verified: Promise.resolve(), store: () => Promise.resolve() };
     }
     // A damaged copy is replaced by the download below.
   }
 
-  let got: Awaited<ReturnType<typeof httpGet>>;
-  try {
-    got = await httpGet((input, init) => fetch(input, init), url.href, `"${pinned.file}"`);
-  } catch (cause) {
-    throw runtimeFetchError(pinned, url, cause);
-  }
-  // The watchdog aborts the real request when its body stalls, which fails both branches of the tee.
-  const { response, watchdog } = got;
-  const [forCompiler, forBytes] = response.body ? response.body.tee() : [null, null];
-  const compiled = settledLater(WebAssembly.compileStreaming(new Response(forCompiler, { headers: { 'content-type': 'application/wasm' } })));
-  const into = new Uint8Array(pinned.bytes);
-  const verified = settledLater(
+  // The watchdog (inside fetchFile) aborts a download whose body stalls.
+  const downloaded = settledLater(
     fetchFile({
       url: url.href,
       fileName: pinned.file,
       expected: pinned,
-      into,
-      // The body already in flight: fetchFile streams it into `into`, reporting bytes as they come.
-      fetch: async () => new Response(forBytes),
-      onBytes: (fileLoaded) => {
-        watchdog.progress();
-        onBytes({ file: pinned.file, fileLoaded, fileTotal: pinned.bytes, fromCache: false });
-      },
-    })
-      .finally(() => watchdog.stop())
-      .then(
-      async (bytes) => {
-        const actual = await findMismatch(bytes, pinned);
-        if (actual) throw mismatchError(pinned, url, `${actual.sha256}, ${actual.bytes} bytes`);
-      },
-      (cause: unknown) => {
-        throw runtimeFetchError(pinned, url, cause);
-      },
-    ),
+      into: new Uint8Array(pinned.bytes),
+      // The pin covers exactly that many bytes: compiling starts with the last of them, not with
+      // the end of the body (signalled 100-200 ms later); anything after them is never used.
+      stopAtExpectedSize: true,
+      fetch: (input, init) => fetch(input, init),
+      onBytes: (fileLoaded) => onBytes({ file: pinned.file, fileLoaded, fileTotal: pinned.bytes, fromCache: false }),
+    }).catch((cause: unknown) => {
+      throw runtimeFetchError(pinned, url, cause);
+    }),
+  );
+  // Compiling needs no trust in the bytes (it runs nothing); instantiating waits for `verified`.
+  // Started first: once its synchronous part has copied the bytes, V8 compiles on background
+  // threads while the hash (synchronous in Chromium's Web Crypto) runs here. Hashing as the bytes
+  // arrived instead held this thread 50-70 ms during the download and slowed it.
+  const compiled = settledLater(downloaded.then((bytes) => WebAssembly.compile(bytes)));
+  const verified = settledLater(
+    downloaded.then(async (bytes) => {
+      const actual = await findMismatch(bytes, pinned);
+      if (actual) throw mismatchError(pinned, url, `${actual.sha256}, ${actual.bytes} bytes`);
+    }),
   );
   return {
-    buffer: into.buffer,
+    standIn,
     verifiedModule: settledLater(verified.then(() => compiled)),
     verified,
-    store: () => (store ? verified.then(() => storeAndPrune(store, pinned, into)) : Promise.resolve()),
+    store: () => (store ? verified.then(async () => storeAndPrune(store, pinned, await downloaded)) : Promise.resolve()),
   };
 }
 

@@ -2,7 +2,7 @@ import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { backendUnavailable } from './backend-error.ts';
 import { handOverCompiledWasm } from './compiled-wasm-handoff.browser.ts';
 import { ortWebFiles } from './ort-web-files.browser.ts';
-import { CPU_RUN_CHUNK, type OrtModule, type RuntimeSelector, type RuntimeStartOptions, type SessionOptions } from './ort-types.ts';
+import { CPU_RUN_CHUNK, type OrtModule, type Runtime, type RuntimeSelector, type RuntimeStartOptions, type SessionOptions } from './ort-types.ts';
 import { openRuntimeWasm } from './runtime-wasm.browser.ts';
 import { RUNTIME_START_TIMEOUT_MS, withinStartupTime } from './startup-watchdog.ts';
 import { warmUpModel } from './warm-up-model.ts';
@@ -10,9 +10,19 @@ import { DEFAULTS } from '../defaults.ts';
 
 /*
  * The one module that picks the ONNX Runtime build in the browser and maps a backend to its
- * execution provider. Each build is imported only when chosen: the WebGPU build ships a 28 MB
- * wasm, the plain WASM build 14 MB.
+ * execution provider. The builds are those the worker entry holds (see OrtBuilds), each imported
+ * only when chosen: the WebGPU build ships a 25 MB wasm, the plain WASM build 14 MB.
  */
+
+/**
+ * The ONNX Runtime Web builds a worker entry can load. A worker that never uses WebGPU
+ * (worker-wasm.browser.ts) leaves `webgpu` out: bundlers that inline a worker's dynamic imports
+ * (Vite's default iife worker format) then leave that build out of its chunk.
+ */
+export interface OrtBuilds {
+  readonly wasm: () => Promise<unknown>;
+  readonly webgpu?: () => Promise<unknown>;
+}
 
 interface GpuNavigator {
   gpu?: { requestAdapter(): Promise<unknown> };
@@ -36,18 +46,24 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(DEFAULTS.browserMaxThreads, Math.floor(cores / 2)));
 }
 
-export const selectBrowserRuntime: RuntimeSelector = async (request, threads) => {
-  // Asking for an adapter can take a while (it starts the GPU process), so only when it matters.
-  const webgpu = request === 'wasm' ? false : await hasWebGpuAdapter();
-  const available = webgpu ? ['webgpu', 'wasm'] : ['wasm'];
-  if (request === 'cpu') throw backendUnavailable(request, available, 'in the browser ("cpu" is the Node backend)');
-  if (request === 'webgpu' && !webgpu) {
-    throw backendUnavailable(request, available, 'in this browser: navigator.gpu gave no adapter');
-  }
-  const backend = request === 'auto' ? (webgpu ? 'webgpu' : 'wasm') : request;
-  const isolated = Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated);
-  const numThreads = isolated ? (threads ?? defaultThreads()) : 1;
-  const ort = (backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as unknown as OrtModule;
+export function browserRuntimeSelector(builds: OrtBuilds): RuntimeSelector {
+  return async (request, threads) => {
+    // Asking for an adapter can take a while (it starts the GPU process), so only when it matters.
+    const webgpu = request === 'wasm' || !builds.webgpu ? false : await hasWebGpuAdapter();
+    const available = webgpu ? ['webgpu', 'wasm'] : ['wasm'];
+    if (request === 'cpu') throw backendUnavailable(request, available, 'in the browser ("cpu" is the Node backend)');
+    if (request === 'webgpu' && !webgpu) {
+      throw backendUnavailable(request, available, builds.webgpu ? 'in this browser: navigator.gpu gave no adapter' : 'in this worker (it holds the WASM build only)');
+    }
+    const backend = request === 'auto' ? (webgpu ? 'webgpu' : 'wasm') : request;
+    const isolated = Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated);
+    const numThreads = isolated ? (threads ?? defaultThreads()) : 1;
+    const ort = (await (backend === 'webgpu' && builds.webgpu ? builds.webgpu() : builds.wasm())) as OrtModule;
+    return configure(ort, backend, numThreads);
+  };
+}
+
+function configure(ort: OrtModule, backend: 'wasm' | 'webgpu', numThreads: number): Runtime {
   ort.env.wasm.numThreads = numThreads;
   ort.env.logLevel = 'error';
   const sessionOptions: SessionOptions = { executionProviders: [backend], graphOptimizationLevel: 'all' };
@@ -62,7 +78,7 @@ export const selectBrowserRuntime: RuntimeSelector = async (request, threads) =>
     start: (options) => startOrtWeb(ort, backend, numThreads, sessionOptions, description, options),
     description,
   };
-};
+}
 
 /**
  * Points ORT at its standalone glue and at wasm bytes verified here, then starts it by creating a
@@ -88,10 +104,10 @@ async function startOrtWeb(
     const wasm = await openRuntimeWasm(files.wasm, files.wasmUrl, options.cache, options.onBytes);
     // ORT starts now, importing its glue while the wasm still downloads; its instantiate call
     // waits for the module compiled from the download, handed over only once the bytes matched
-    // their pinned hash, so no unverified code ever runs.
-    ort.env.wasm.wasmBinary = wasm.buffer;
+    // their pin, so no unverified code ever runs.
+    ort.env.wasm.wasmBinary = wasm.standIn;
     ort.env.wasm.wasmPaths = { mjs: files.glueUrl };
-    const restore = handOverCompiledWasm(wasm.buffer, wasm.verifiedModule);
+    const restore = handOverCompiledWasm(wasm.standIn, wasm.verifiedModule);
     try {
       const starting = startSession(ort, sessionOptions, description, threads, files.glueUrl, wasm.verified);
       const [verified, started] = await Promise.allSettled([wasm.verified, starting]);
@@ -100,7 +116,7 @@ async function startOrtWeb(
       if (started.status === 'rejected') throw started.reason;
     } finally {
       restore();
-      // ORT holds its compiled module now; the bytes need not stay referenced from env.
+      // ORT holds its compiled module now; the stand-in need not stay referenced from env.
       ort.env.wasm.wasmBinary = undefined;
     }
     // Cached after the start, not during it: the write of 14 MB would compete with ORT's start-up.

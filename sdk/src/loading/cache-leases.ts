@@ -5,9 +5,10 @@ import { DEFAULTS } from '../defaults.ts';
 /**
  * A lease says "a classifier is using these files": a copy of its manifest stored under a key of
  * its own, `edgetune-lease:<expiry ms>:<id>`, which the cache's sweep (cache-update.ts) treats
- * like any cached manifest. Taken before a load reads or stores files and released when the
- * classifier is disposed, so a newer version loaded meanwhile (another tab, another classifier)
- * never deletes files still in use. One whose holder died without disposing expires.
+ * like any cached manifest. Written as a load starts reading files and awaited before it stores
+ * any, released when the classifier is disposed, so a newer version loaded meanwhile (another tab,
+ * another classifier) never deletes files still in use. One whose holder died without disposing
+ * expires.
  */
 const PREFIX = 'edgetune-lease:';
 
@@ -19,8 +20,16 @@ export function leaseExpired(key: string, now: number): boolean {
   return !Number.isSafeInteger(expiry) || expiry <= now;
 }
 
+export function newLeaseKey(now = Date.now()): string {
+  return `${PREFIX}${now + DEFAULTS.cacheLeaseMs}:${crypto.randomUUID()}`;
+}
+
+export function storeLease(store: ArtifactStore, key: string, manifest: Manifest): Promise<void> {
+  return store.putManifest(key, manifest);
+}
+
 export async function takeLease(store: ArtifactStore, manifest: Manifest, now = Date.now()): Promise<string> {
-  const key = `${PREFIX}${now + DEFAULTS.cacheLeaseMs}:${crypto.randomUUID()}`;
-  await store.putManifest(key, manifest);
+  const key = newLeaseKey(now);
+  await storeLease(store, key, manifest);
   return key;
 }

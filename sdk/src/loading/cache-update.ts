@@ -21,12 +21,23 @@ export async function commitToStore(
 }
 
 /**
+ * Puts back files a load read from the store if a sweep (another tab or process) deleted them
+ * between that read and the load's lease landing; the load holds their verified bytes. Called
+ * once the lease is stored, after which no sweep deletes them.
+ */
+export async function keepReadFiles(store: ArtifactStore, read: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  if (read.size === 0) return;
+  const present = new Set(await store.listFiles());
+  for (const [sha256, bytes] of read) if (!present.has(sha256)) await store.putFile(sha256, bytes);
+}
+
+/**
  * Garbage collection by reference: a file stays while a stored manifest lists it, i.e. the last
  * version loaded from each source URL (a pinned version has a URL of its own) or a live lease
  * (cache-leases.ts: a classifier using it). Expired leases go first; then every other file.
  */
 export async function sweepStore(store: ArtifactStore, now = Date.now()): Promise<void> {
-  // Files first, then manifests: a load takes its lease before it stores a file, so any file
+  // Files first, then manifests: a load stores its lease before it stores a file, so any file
   // listed here whose load is still running has its lease in the manifests listed next.
   const files = await store.listFiles();
   const used = new Set<string>();

@@ -6,8 +6,8 @@ import type { Manifest } from '../artifacts/manifest.ts';
 import type { EdgetuneError } from '../errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { DirectoryStore } from './directory-store.node.ts';
-import { takeLease } from './cache-leases.ts';
-import { releaseLease } from './cache-update.ts';
+import { newLeaseKey, storeLease } from './cache-leases.ts';
+import { releaseLease, sweepStore } from './cache-update.ts';
 import { loadCheckpoint } from './load-checkpoint.ts';
 import { DEFAULTS } from '../defaults.ts';
 import type { LoadProgress } from './load-progress.ts';
@@ -212,7 +212,8 @@ describe.each(stores)('cache leases with a %s', (_, createStore) => {
   it('an expired lease (its classifier never disposed) protects nothing and goes at the next sweep; so does a malformed one', async () => {
     const store = createStore();
     await loadCheckpoint(manifestUrl, { store });
-    const expired = await takeLease(store, v1.manifest, Date.now() - 2 * DEFAULTS.cacheLeaseMs);
+    const expired = newLeaseKey(Date.now() - 2 * DEFAULTS.cacheLeaseMs);
+    await storeLease(store, expired, v1.manifest);
     await store.putManifest('edgetune-lease:soon:x', v1.manifest);
     const v2 = await makeCheckpoint('2.0.0');
     await writeCheckpoint(join(root, 'serve', 'mnist'), v2);
@@ -220,6 +221,33 @@ describe.each(stores)('cache leases with a %s', (_, createStore) => {
     expect(await store.listManifests()).toEqual([manifestUrl]);
     expect((await store.listFiles()).sort()).toEqual(hashes(v2));
     expect(expired).toMatch(/^edgetune-lease:/);
+  });
+
+  it('puts back a file a sweep deleted between the load reading it from the cache and its lease landing', async () => {
+    const slowLeases = createStore();
+    await loadCheckpoint(manifestUrl, { store: slowLeases });
+    // The lease write is held back until another tab has replaced this URL's manifest and swept.
+    let landLease!: () => void;
+    const leaseHeld = new Promise<void>((resolve) => (landLease = resolve));
+    const putManifest = slowLeases.putManifest.bind(slowLeases);
+    slowLeases.putManifest = async (key, manifest) => {
+      if (key.startsWith('edgetune-lease:')) await leaseHeld;
+      return putManifest(key, manifest);
+    };
+    const commits: Promise<void>[] = [];
+    const loaded = await loadCheckpoint(manifestUrl, { store: slowLeases, lease: true, commitLater: (commit) => commits.push(commit) });
+    expect(loaded.source).toBe('cache');
+
+    const v2 = await makeCheckpoint('2.0.0');
+    await putManifest(manifestUrl, v2.manifest);
+    await sweepStore(slowLeases);
+    expect(await slowLeases.listFiles()).toEqual([]);
+
+    landLease();
+    await Promise.all(commits);
+    expect((await slowLeases.listFiles()).sort()).toEqual(hashes(v1));
+    for (const [name, digest] of Object.entries(v1.manifest.files)) expect(sameBytes(await slowLeases.getFile(digest.sha256), v1.files[name]!), name).toBe(true);
+    await releaseLease(slowLeases, loaded.lease!);
   });
 
   it('a load that fails gives its lease back', async () => {

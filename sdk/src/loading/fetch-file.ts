@@ -2,6 +2,7 @@ import type { FileDigest } from '../artifacts/manifest.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import { httpGet } from './http-get.ts';
 import { abortedError, describeCause } from './load-errors.ts';
+import { BodyReadError, BodyTooLongError, readBody } from './read-body.ts';
 import { integrityError } from './verify-file.ts';
 
 /** Checkpoint files are mostly under 1 MiB, so most downloads never grow the buffer. */
@@ -17,8 +18,15 @@ export interface FileDownload {
   readonly stallTimeoutMs?: number | undefined;
   /** Called with the running byte count as chunks arrive. */
   readonly onBytes: (loaded: number) => void;
-  /** The buffer to fill, `expected.bytes` long; default: a new one. */
+  /**
+   * The buffer to fill, `expected.bytes` long; default: a new one. It is consumed (its memory may
+   * be transferred by the read): use the returned bytes.
+   */
   readonly into?: Uint8Array<ArrayBuffer>;
+  /** After each read, the bytes so far: a view valid only until the next read. */
+  readonly onRead?: (bytes: Uint8Array<ArrayBuffer>) => void;
+  /** Resolve once `expected.bytes` bytes are in, ignoring the rest of the body (see ReadBodyOptions). */
+  readonly stopAtExpectedSize?: boolean;
 }
 
 /**
@@ -33,55 +41,41 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
     return new Uint8Array(0);
   }
 
-  // A caller's buffer (`into`) is used as it is. Otherwise grown as bytes arrive, never past the manifest's size: the manifest is not verified yet and
-  // may claim any size (allocating it up front threw an uncoded RangeError), while what the
-  // server sends is bounded by that size below. Content-Length is no guide: it counts compressed
-  // bytes, when present at all.
-  let buffer = download.into ?? new Uint8Array(Math.min(expected.bytes, INITIAL_BUFFER_BYTES));
-  let loaded = 0;
-  const reader = response.body.getReader();
-  let finished = false;
+  // Without a caller's buffer, one grows as bytes arrive, never past the manifest's size: the
+  // manifest is not verified yet and may claim any size (allocating it up front threw an uncoded
+  // RangeError). Content-Length is no guide: it counts compressed bytes, when present at all.
+  const into = download.into ?? new Uint8Array(Math.min(expected.bytes, INITIAL_BUFFER_BYTES));
   try {
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (cause) {
-        if (signal?.aborted) throw abortedError(`Downloading "${fileName}"`, signal);
-        if (watchdog.stalled) {
-          throw new EdgetuneError(
-            ErrorCodes.FETCH_FAILED,
-            `Download of "${fileName}" from ${url} stalled: no data for ${watchdog.ms} ms after ${loaded} of ${expected.bytes} bytes; ` +
-              'retry the load (options.networkTimeoutMs sets how long to wait).',
-            { cause },
-          );
-        }
-        throw new EdgetuneError(
-          ErrorCodes.FETCH_FAILED,
-          `Download of "${fileName}" from ${url} broke off after ${loaded} of ${expected.bytes} bytes ` +
-            `(${describeCause(cause)}); retry the load.`,
-          { cause },
-        );
-      }
-      if (chunk.done) break;
-      watchdog.progress();
-      // Stop early rather than buffer an unbounded body that cannot match the manifest anyway.
-      if (loaded + chunk.value.byteLength > expected.bytes) {
-        throw integrityError(fileName, url, expected, `more than ${expected.bytes} bytes (download stopped)`);
-      }
-      if (loaded + chunk.value.byteLength > buffer.byteLength) {
-        const grown = new Uint8Array(Math.min(expected.bytes, Math.max(loaded + chunk.value.byteLength, buffer.byteLength * 2)));
-        grown.set(buffer.subarray(0, loaded));
-        buffer = grown;
-      }
-      buffer.set(chunk.value, loaded);
-      loaded += chunk.value.byteLength;
-      onBytes(loaded);
+    return await readBody(response.body, {
+      into,
+      limit: expected.bytes,
+      ...(download.stopAtExpectedSize ? { stopAtLimit: true } : {}),
+      onRead: (bytes) => {
+        watchdog.progress();
+        download.onRead?.(bytes);
+        onBytes(bytes.byteLength);
+      },
+    });
+  } catch (error) {
+    // Stop early rather than buffer an unbounded body that cannot match the manifest anyway.
+    if (error instanceof BodyTooLongError) throw integrityError(fileName, url, expected, `more than ${expected.bytes} bytes (download stopped)`);
+    if (!(error instanceof BodyReadError)) throw error;
+    const { cause, loaded } = error;
+    if (signal?.aborted) throw abortedError(`Downloading "${fileName}"`, signal);
+    if (watchdog.stalled) {
+      throw new EdgetuneError(
+        ErrorCodes.FETCH_FAILED,
+        `Download of "${fileName}" from ${url} stalled: no data for ${watchdog.ms} ms after ${loaded} of ${expected.bytes} bytes; ` +
+          'retry the load (options.networkTimeoutMs sets how long to wait).',
+        { cause },
+      );
     }
-    finished = true;
+    throw new EdgetuneError(
+      ErrorCodes.FETCH_FAILED,
+      `Download of "${fileName}" from ${url} broke off after ${loaded} of ${expected.bytes} bytes (${describeCause(cause)}); retry the load.`,
+      { cause },
+    );
   } finally {
     watchdog.stop();
-    if (!finished) await reader.cancel().catch(() => undefined);
   }
-  return loaded === buffer.byteLength ? buffer : buffer.slice(0, loaded);
 }

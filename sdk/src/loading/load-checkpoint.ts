@@ -1,8 +1,8 @@
 import type { CheckpointFileName, Manifest } from '../artifacts/manifest.ts';
 import { EdgetuneError, ErrorCodes } from '../errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
-import { takeLease } from './cache-leases.ts';
-import { commitToStore, releaseLease } from './cache-update.ts';
+import { newLeaseKey, storeLease } from './cache-leases.ts';
+import { commitToStore, keepReadFiles, releaseLease } from './cache-update.ts';
 import { resolveSource, type CheckpointSource, type ResolvedSource } from './checkpoint-source.ts';
 import { FailSafeStore } from './fail-safe-store.ts';
 import { gatherFiles, type GatherContext } from './gather-files.ts';
@@ -111,23 +111,30 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     warn,
     offline,
   };
-  // Before any file is read or stored, so a concurrent sweep (another tab or process) keeps them.
-  const lease = store ? await takeLease(store, manifest) : undefined;
+  // Written beside the file reads, not before them: on a first visit the Cache API's first write
+  // took 100-300 ms, all of it on the load's critical path. Every store of a file waits for it,
+  // and files read from the cache before it landed are checked again once it has (keepReadFiles).
+  const lease = store ? newLeaseKey() : undefined;
+  const leasing = store && lease ? settledLater(storeLease(store, lease, manifest)) : Promise.resolve();
   let gathered;
   try {
     gathered = await gatherFiles(context, manifest);
     throwIfAborted(options.signal, 'Loading the model');
-    if (store && !offline) {
-      const downloaded = new Map(gathered.filter((file) => !file.fromCache).map((file) => [file.digest.sha256, file.bytes]));
-      const commit = commitToStore(store, resolved.manifestUrl, manifest, downloaded);
-      // The store is fail-safe: a failed write is a warning, never a failed load.
-      if (options.commitLater && options.lease) options.commitLater(commit);
-      else await commit;
-    }
   } catch (error) {
     // Through the store itself: the fail-safe wrapper stops writing after a storage failure.
-    if (options.store && lease) await releaseLease(options.store, lease);
+    if (options.store && lease) await leasing.then(() => releaseLease(options.store!, lease));
     throw error;
+  }
+  if (store) {
+    const commit = leasing.then(async () => {
+      await keepReadFiles(store, new Map(gathered.filter((file) => file.fromCache).map((file) => [file.digest.sha256, file.bytes])));
+      if (offline) return;
+      const downloaded = new Map(gathered.filter((file) => !file.fromCache).map((file) => [file.digest.sha256, file.bytes]));
+      await commitToStore(store, resolved.manifestUrl, manifest, downloaded);
+    });
+    // The store is fail-safe: a failed write is a warning, never a failed load.
+    if (options.commitLater && options.lease) options.commitLater(commit);
+    else await commit;
   }
   // Only held for the load itself: the files it kept are referenced by the manifest just stored.
   if (options.store && lease && !options.lease) await options.store.deleteManifest(lease).catch(() => undefined);
@@ -207,6 +214,12 @@ async function cachedManifestFor(store: ArtifactStore | null, manifestUrl: strin
 
 function siblingUrl(_manifest: Manifest, fileName: string, manifestUrl: string): string {
   return new URL(fileName, manifestUrl).href;
+}
+
+/** Awaited later; until then a rejection must not count as unhandled. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function warnOnConsole(warning: EdgetuneError): void {

@@ -3,4 +3,13 @@ import { ClassifierEngine } from '../engine/classifier-engine.ts';
 import { browserPlatform } from '../engine/platform.browser.ts';
 import { exposeEngine } from './expose-engine.ts';
 
-exposeEngine(new ClassifierEngine(browserPlatform()));
+// The worker for backend 'webgpu', and 'auto' where the browser has WebGPU: both builds, the
+// WASM one for when no adapter is granted.
+exposeEngine(
+  new ClassifierEngine(
+    browserPlatform({
+      wasm: () => import('onnxruntime-web/wasm'),
+      webgpu: () => import('onnxruntime-web/webgpu'),
+    }),
+  ),
+);
