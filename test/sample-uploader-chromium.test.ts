@@ -67,14 +67,29 @@ describe('SampleUploader in Chromium against wrangler dev on another origin', ()
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    // Chromium 150 keeps a context's emulated offline state out of a document loaded while offline
+    // (navigator.onLine reads true, and going online fires no event there); the network state
+    // override sets navigator.onLine and its events as a real change of network would.
+    // It lasts one document, so it is set again after each load.
+    const cdp = await context.newCDPSession(page);
+    let offline = false;
+    const overrideNetworkState = () =>
+      cdp.send('Network.overrideNetworkState' as 'Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    const setOffline = async (value: boolean) => {
+      offline = value;
+      await context.setOffline(offline);
+      await overrideNetworkState();
+    };
     const load = async (navigate: () => Promise<unknown>) => {
       await navigate();
+      await overrideNetworkState();
       await page.waitForFunction((name) => name in globalThis, UPLOADER_PAGE_GLOBAL);
     };
 
     // Offline: samples queue up, a flush fails and keeps them.
-    await context.setOffline(true);
+    await setOffline(true);
     await load(() => page.goto(pageUrl));
+    expect(await page.evaluate(() => navigator.onLine)).toBe(false);
     const ids = await call(page, 'add', Array.from(digits.images), Array.from(digits.labels, String));
     expect(new Set(ids).size).toBe(COUNT);
     expect(await call(page, 'flush')).toEqual({ error: 'E_FETCH_FAILED' });
@@ -83,11 +98,12 @@ describe('SampleUploader in Chromium against wrangler dev on another origin', ()
 
     // A reload, still offline: a new uploader finds the queue in IndexedDB and sends nothing yet.
     await load(() => page.reload());
+    expect(await page.evaluate(() => navigator.onLine)).toBe(false);
     expect(await call(page, 'pending')).toBe(COUNT);
     expect(await storedCount(edge.dev!.url, edge.key)).toBe(0);
 
     // Back online: the page's `online` event starts the flush, no call from the app needed.
-    await context.setOffline(false);
+    await setOffline(false);
     await page.waitForFunction(
       ([name, count]) => {
         const log = (globalThis as unknown as Record<string, UploaderPage>)[name]!.log();

@@ -53,7 +53,8 @@ export const connectBrowserWorker: ConnectWorker = (backend) => {
   };
 };
 
+/** The WASM-only entry serves exactly the requests that cannot end on WebGPU; the rest (errors included) get both builds. */
 function mayUseWebGpu(backend: BackendRequest): boolean {
-  if (backend === 'webgpu') return true;
-  return backend === 'auto' && (globalThis.navigator as { gpu?: unknown } | undefined)?.gpu != null;
+  if (backend === 'wasm') return false;
+  return backend !== 'auto' || (globalThis.navigator as { gpu?: unknown } | undefined)?.gpu != null;
 }

@@ -144,7 +144,10 @@ describe('IndexedDbHeadStore in a browser', () => {
     const previous = makeRecord('alice', 1);
     await store.save(previous);
 
-    const huge = { ...makeRecord('alice', 2), bytes: new Uint8Array(2_000_000).fill(7) };
+    // Random, so that no storage backend can compress it under the quota (a constant fill can).
+    const bytes = new Uint8Array(2_000_000);
+    for (let offset = 0; offset < bytes.length; offset += 65_536) crypto.getRandomValues(bytes.subarray(offset, offset + 65_536));
+    const huge = { ...makeRecord('alice', 2), bytes };
     const error = await store.save(huge).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EdgetuneError);
     expect(error).toMatchObject({
