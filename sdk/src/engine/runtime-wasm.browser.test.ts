@@ -15,7 +15,7 @@ const urls: string[] = [];
 
 /**
  * ANSWER_WASM with a custom section (ignored by the engine) of `padding` bytes: a module that
- * spans several digest chunks, as ORT's 14 MB wasm does.
+ * spans several 1 MiB reads, as ORT's 14 MB wasm does.
  */
 function paddedAnswerWasm(padding: number): Uint8Array<ArrayBuffer> {
   const name = new TextEncoder().encode('pad');

@@ -5,6 +5,7 @@ import { FailSafeStore } from '../loading/fail-safe-store.ts';
 import { fetchFile } from '../loading/fetch-file.ts';
 import { ownedBytes } from '../loading/bytes.ts';
 import { describeCause } from '../loading/load-errors.ts';
+import { settledLater } from '../loading/settled-later.ts';
 import { findMismatch } from '../loading/verify-file.ts';
 import { pinnedRuntimeHashes, type PinnedFile } from './ort-web-files.browser.ts';
 import type { RuntimeBytesListener } from './runtime-progress.ts';
@@ -96,12 +97,6 @@ export async function openRuntimeWasm(pinned: PinnedFile, url: URL, cache: boole
     verified,
     store: () => (store ? verified.then(async () => storeAndPrune(store, pinned, await downloaded)) : Promise.resolve()),
   };
-}
-
-/** Awaited later by the caller; until then a rejection must not count as unhandled. */
-function settledLater<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 function mismatchError(pinned: PinnedFile, url: URL, actual: string): EdgetuneError {

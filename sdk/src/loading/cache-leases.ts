@@ -28,8 +28,3 @@ export function storeLease(store: ArtifactStore, key: string, manifest: Manifest
   return store.putManifest(key, manifest);
 }
 
-export async function takeLease(store: ArtifactStore, manifest: Manifest, now = Date.now()): Promise<string> {
-  const key = newLeaseKey(now);
-  await storeLease(store, key, manifest);
-  return key;
-}

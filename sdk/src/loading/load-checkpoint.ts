@@ -10,6 +10,7 @@ import { HttpStatusError } from './http-get.ts';
 import { describeCause, NetworkUnreachableError, throwIfAborted } from './load-errors.ts';
 import { VersionWithdrawnError } from './withdrawn-version.ts';
 import { ProgressReporter, type ProgressListener } from './load-progress.ts';
+import { settledLater } from './settled-later.ts';
 import type { LocalReader } from './local-reader.ts';
 import { decodeManifest, fetchManifestBytes, validateManifest } from './read-manifest.ts';
 
@@ -122,7 +123,10 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadChec
     throwIfAborted(options.signal, 'Loading the model');
   } catch (error) {
     // Through the store itself: the fail-safe wrapper stops writing after a storage failure.
-    if (options.store && lease) await leasing.then(() => releaseLease(options.store!, lease));
+    if (options.store && lease) {
+      await leasing.catch(() => undefined);
+      await releaseLease(options.store, lease);
+    }
     throw error;
   }
   if (store) {
@@ -214,12 +218,6 @@ async function cachedManifestFor(store: ArtifactStore | null, manifestUrl: strin
 
 function siblingUrl(_manifest: Manifest, fileName: string, manifestUrl: string): string {
   return new URL(fileName, manifestUrl).href;
-}
-
-/** Awaited later; until then a rejection must not count as unhandled. */
-function settledLater<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 function warnOnConsole(warning: EdgetuneError): void {
