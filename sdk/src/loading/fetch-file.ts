@@ -23,8 +23,6 @@ export interface FileDownload {
    * be transferred by the read): use the returned bytes.
    */
   readonly into?: Uint8Array<ArrayBuffer>;
-  /** After each read, the bytes so far: a view valid only until the next read. */
-  readonly onRead?: (bytes: Uint8Array<ArrayBuffer>) => void;
   /** Resolve once `expected.bytes` bytes are in, ignoring the rest of the body (see ReadBodyOptions). */
   readonly stopAtExpectedSize?: boolean;
 }
@@ -52,7 +50,6 @@ export async function fetchFile(download: FileDownload): Promise<Uint8Array<Arra
       ...(download.stopAtExpectedSize ? { stopAtLimit: true } : {}),
       onRead: (bytes) => {
         watchdog.progress();
-        download.onRead?.(bytes);
         onBytes(bytes.byteLength);
       },
     });

@@ -1,8 +1,9 @@
 /*
  * Reads a response body into one buffer. Where the stream supports it (fetch bodies in Chromium,
  * Firefox and Node), a BYOB reader lets the network write straight into that buffer, up to
- * 1 MiB per read: no chunk is allocated, queued or copied. Measured on the runtime's 14 MB wasm in
- * a Chromium worker, that reads it in 416 ms against 504 ms for copying default-reader chunks.
+ * 1 MiB per read: no chunk is allocated in JavaScript or copied again. Measured on the runtime's
+ * 14 MB wasm in a Chromium worker, reading and compiling it took 416 ms this way against 504 ms
+ * when copying default-reader chunks.
  */
 
 /** Bytes asked for per BYOB read: large reads mean few round trips through the event loop. */
