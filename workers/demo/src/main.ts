@@ -9,6 +9,7 @@ import { describeError, isUnfinishedDrawing, Notices } from './notices.ts';
 import { keepAvailableOffline } from './offline-shell.ts';
 import { showThumbnails } from './sample-thumbnails.ts';
 import { SharePanel } from './share-panel.ts';
+import { StrokeAnnouncer } from './stroke-announcer.ts';
 import { showTop } from './top-list.ts';
 import { UserSamples } from './user-samples.ts';
 import { webGpuMissing } from './webgpu-check.ts';
@@ -27,7 +28,8 @@ const details = element('model-details', HTMLElement);
 const download = { box: element('download', HTMLElement), label: element('download-label', HTMLElement), bar: element('download-progress', HTMLProgressElement) };
 const samples = new UserSamples();
 const listSamples = () => samples.list();
-const edge = new EdgePanel(element('edge-top', HTMLOListElement), element('edge-meta', HTMLElement));
+const edgeTop = element('edge-top', HTMLOListElement);
+const edge = new EdgePanel(edgeTop, element('edge-meta', HTMLElement));
 let classifier: Classifier | undefined;
 
 const classifyOnDevice = latestOnly(async () => {
@@ -61,15 +63,8 @@ const heads = new HeadPanel(notices, listSamples, classifyOnDevice);
 const share = new SharePanel(notices, listSamples);
 
 pad.addEventListener('change', classifyBoth);
-// Screen readers hear the answers once a stroke is done, not at every move of the pen.
-let announcement: ReturnType<typeof setTimeout> | undefined;
-pad.addEventListener('strokeend', () => {
-  clearTimeout(announcement);
-  announcement = setTimeout(() => {
-    const answer = (list: string) => document.querySelector(`#${list} li`)?.getAttribute('aria-label') ?? 'no answer';
-    element('announcer', HTMLElement).textContent = `This device reads ${answer('device-top')}; the edge reads ${answer('edge-top')}.`;
-  }, 600);
-});
+const announcer = new StrokeAnnouncer(element('announcer', HTMLElement), { device: deviceTop, edge: edgeTop });
+pad.addEventListener('strokeend', () => announcer.strokeEnded(pad.version));
 element('clear', HTMLButtonElement).addEventListener('click', () => pad.clear());
 
 // "That's wrong, it is a _": one button per digit.
